@@ -1,0 +1,48 @@
+"""The Flask front end: create_app() is found by `flask --app app` and waitress `--call`."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from views import register_blueprints
+from views.db import init_app as init_db
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Read the secret key, generating it on first run; it lives outside git."""
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; tests pass paths to their own databases and index in test_config."""
+    root = Path(__file__).resolve().parent
+    data_dir = Path(os.environ.get("RLR_DATA_DIR", root / "data"))
+    instance_dir = Path(os.environ.get("RLR_INSTANCE_DIR", root / "instance"))
+    app = Flask(__name__, instance_path=str(instance_dir.resolve()))
+    app.config.from_mapping(
+        DATABASE=str(data_dir / "reviews.db"),
+        PUBLIC_DATABASE=str(data_dir / "public.db"),
+        SEARCH_INDEX_DIR=str(data_dir / "search-index"),
+        TRACKER_DATABASE=str(instance_dir / "tracker.db"),
+        DATASETTE_URL=os.environ.get("RLR_DATASETTE_URL", "http://127.0.0.1:8001"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("RLR_SECURE_COOKIES", "0") == "1",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    if test_config is None:
+        app.config["SECRET_KEY"] = os.environ.get("RLR_SECRET_KEY") or _secret_key(instance_dir)
+    else:
+        app.config.update(test_config)
+    init_db(app)
+    register_blueprints(app)
+    return app

@@ -1,0 +1,1 @@
+"""Turn published safeguarding review documents into structured learning in SQLite."""

@@ -1,0 +1,209 @@
+"""Build `reviews.db` from `reviews/`: curated YAML + extracted documents + a person's corrections.
+
+Order of precedence, lowest first: what the extractor found, what review.yml says, what
+corrections.yml says. Corrections are keyed by published numbers, so they survive re-ingest.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest import ids
+from ingest.errors import IngestError
+from ingest.load import vocabulary_rows, write_database
+from ingest.records import document_files, load_corrections, load_review, review_folders
+
+PROGRESS_THRESHOLD = 5  # more documents than this get a progress bar
+
+
+@dataclass
+class BuildReport:
+    reviews: int = 0
+    documents: int = 0
+    recommendations: int = 0
+    learning_points: int = 0
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def vocabulary() -> dict[str, set[str]]:
+    rows = vocabulary_rows()
+    return {kind: {r["slug"] for r in rows[kind]} for kind in rows}
+
+
+def _read(path: Path):
+    """Read and extract one document; imported late so `validate` works without the readers."""
+    from ingest.extract import extract
+    from ingest.readers import read_document
+
+    document = read_document(path)
+    return document, extract(document)
+
+
+def _paragraphs(document) -> list[dict]:
+    out = []
+    for block in document.blocks:
+        text = " | ".join(c for c in block.cells if c) if block.cells else block.text
+        text = " ".join((f"{block.number} {text}" if block.number else text).split())
+        if text:
+            out.append({"page": block.page, "text": text})
+    return out
+
+
+def _apply_fixes(items: dict[str, dict], fixes: dict, label: str, where: str, report: BuildReport) -> dict[str, dict]:
+    """Apply corrections keyed by number; a correction naming a missing item is a warning."""
+    for key, fix in fixes.items():
+        if key not in items:
+            report.warnings.append(f"{where}: correction for {label} {key} matches nothing extracted")
+            continue
+        if fix == "drop":
+            del items[key]
+            continue
+        item = items[key]
+        for field_name in ("text", "agencies", "themes", "rec_type", "page"):
+            if field_name in fix:
+                item[field_name] = fix[field_name]
+        item["origin"] = "corrected"
+    return items
+
+
+def _aliases(review_id: str, summaries: list[dict], published: list[dict]) -> list[dict]:
+    """Map each retired summary to what replaced it, so tracked statuses follow it."""
+    aliases = []
+    for summary in summaries:
+        targets = summary.get("replaced_by") or [
+            p["number"] for p in published if set(p.get("agencies", [])) & set(summary.get("agencies", []))
+        ]
+        if targets:
+            aliases.append({
+                "old_id": ids.recommendation_id(review_id, summary["number"]),
+                "new_id": ids.recommendation_id(review_id, targets[0]),
+                "reason": "summary replaced by the published recommendation",
+            })
+    return aliases
+
+
+def build_review(folder: Path, record: dict, vocab: dict[str, set[str]], report: BuildReport,
+                 keep_going: bool = False, on_document: Callable[[], None] | None = None) -> dict:
+    """One review record ready for ingest.load, from its folder and its validated review.yml."""
+    corrections = load_corrections(folder, vocab)
+    documents, learning_points, extracted_recs, extracted_actions = [], [], [], []
+    extracted_meta: dict = {}
+    for path, role in document_files(folder, record):
+        try:
+            document, extraction = _read(path)
+        except IngestError as exc:
+            if not keep_going:
+                raise
+            report.errors.append({"file": str(path), "error": exc.problem})
+            continue
+        finally:
+            if on_document:
+                on_document()
+        report.documents += 1
+        documents.append({
+            "file": path.name, "format": document.format, "role": role or _guess_role(path),
+            "sha256": document.sha256, "pages": document.pages, "parser": document.parser,
+            "parser_version": document.parser_version, "paragraphs": _paragraphs(document),
+        })
+        for key, value in extraction.get("review", {}).items():
+            if value and not extracted_meta.get(key):
+                extracted_meta[key] = value
+        for lp in extraction.get("learning_points", []):
+            learning_points.append({**lp, "document": path.name, "origin": "extracted"})
+        for rec in extraction.get("recommendations", []):
+            extracted_recs.append({**rec, "wording": "published", "document": path.name,
+                                   "origin": "extracted", "source_url": record.get("report_url")})
+        extracted_actions += extraction.get("agency_actions", [])
+
+    for key in ("title", "subject", "review_type", "publisher", "published"):
+        if not record.get(key) and extracted_meta.get(key):
+            record[key] = extracted_meta[key]
+    for key, value in (corrections["review"] or {}).items():
+        record[key] = value
+
+    # Recommendations: published wording from documents replaces the summaries in review.yml.
+    summaries = [r for r in record["recommendations"] if r["wording"] == "summary"]
+    curated_published = [r for r in record["recommendations"] if r["wording"] == "published"]
+    recs: dict[str, dict] = {}
+    for i, rec in enumerate(extracted_recs + curated_published, 1):
+        number = str(rec.get("number") or f"U{i}")  # unnumbered: stable only while order holds
+        if number in recs:
+            report.warnings.append(f"{folder.name}: recommendation number {number} appears twice; keeping the first")
+            continue
+        recs[number] = {**rec, "number": number}
+    if recs:
+        record["aliases"] = _aliases(folder.name, summaries, list(recs.values()))
+    else:
+        record["aliases"] = []
+        recs = {r["number"]: dict(r) for r in summaries}
+    recs = _apply_fixes(recs, corrections["recommendations"], "recommendation", folder.name, report)
+    for added in corrections["add_recommendations"]:
+        recs[added["number"]] = {"wording": "published", "agencies": [], "themes": [], **added,
+                                 "origin": "added", "source_url": added.get("source_url") or record.get("report_url")}
+    record["recommendations"] = list(recs.values())
+
+    lps = {str(i): lp for i, lp in enumerate(learning_points, 1)}
+    lps = _apply_fixes(lps, corrections["learning_points"], "learning point", folder.name, report)
+    record["learning_points"] = list(lps.values()) + [
+        {"themes": [], **lp, "origin": "added"} for lp in corrections["add_learning_points"]
+    ]
+
+    numbers = set(recs)
+    for act in extracted_actions:
+        number = act.get("recommendation")
+        record["agency_actions"].append({
+            "recommendation": str(number) if number and str(number) in numbers else None,
+            "agency": act.get("agency") if act.get("agency") in vocab["agencies"] else None,
+            "action": act["action"], "due": act.get("due"), "status": act.get("status"),
+            "source_url": record.get("report_url"),
+        })
+    for act in record["agency_actions"]:
+        if act.get("recommendation") and act["recommendation"] not in numbers:
+            act["recommendation"] = None  # its summary was retired; the action stays with the review
+    record["documents"] = documents
+    report.reviews += 1
+    report.recommendations += len(record["recommendations"])
+    report.learning_points += len(record["learning_points"])
+    return record
+
+
+def _guess_role(path: Path) -> str:
+    return "learning-summary" if path.suffix.lower() in (".md", ".markdown", ".txt") else "published-report"
+
+
+def build(reviews_dir: str | Path, db_path: str | Path, keep_going: bool = False,
+          progress: bool | None = None) -> BuildReport:
+    """Build the whole database, or raise and leave the old one exactly as it was."""
+    vocab = vocabulary()
+    folders = review_folders(Path(reviews_dir))
+    records_in: list[tuple[Path, dict]] = [(f, load_review(f, vocab)) for f in folders]
+    total_docs = sum(len(document_files(f, r)) for f, r in records_in)
+    bar = None
+    if progress if progress is not None else total_docs > PROGRESS_THRESHOLD:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total_docs, unit="doc", desc="ingest", file=sys.stderr)
+    report = BuildReport()
+    try:
+        records = [
+            build_review(folder, record, vocab, report, keep_going, bar.update if bar else None)
+            for folder, record in records_in
+        ]
+    finally:
+        if bar:
+            bar.close()
+    write_database(db_path, records, report.errors)
+    return report
+
+
+def validate(reviews_dir: str | Path) -> int:
+    """Check every review.yml and corrections.yml without reading documents; returns the count."""
+    vocab = vocabulary()
+    folders = review_folders(Path(reviews_dir))
+    for folder in folders:
+        load_review(folder, vocab)
+        load_corrections(folder, vocab)
+    return len(folders)

@@ -1,0 +1,85 @@
+"""`python -m ingest ...`: a thin Click layer over the library; errors are one clean line."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ingest.errors import IngestError
+
+
+def _fail(exc: IngestError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group()
+@click.version_option(package_name=None, version="0.1.0", prog_name="ingest")
+def cli() -> None:
+    """Turn safeguarding review documents into structured learning in SQLite."""
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["json"]), default="json", show_default=True)
+def extract(file: Path, output_format: str) -> None:
+    """Print what one document holds, as JSON, without touching any database.
+
+    Example:
+
+        python -m ingest extract reviews/jacob-2021/learning-summary.md
+    """
+    from ingest.extract import extract_file
+
+    if not file.exists():
+        raise click.ClickException(f"{file}: no such file")
+    try:
+        result = extract_file(file)
+    except IngestError as exc:
+        raise _fail(exc) from None
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("reviews_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def validate(reviews_dir: Path) -> None:
+    """Check every review.yml and corrections.yml against the format.
+
+    Example:
+
+        python -m ingest validate reviews/
+    """
+    from ingest.build import validate as validate_reviews
+
+    try:
+        count = validate_reviews(reviews_dir)
+    except IngestError as exc:
+        raise _fail(exc) from None
+    click.echo(f"{count} reviews valid")
+
+
+@cli.command()
+@click.argument("reviews_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("db_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--keep-going", is_flag=True, help="Record unreadable documents in ingest_errors instead of stopping.")
+def build(reviews_dir: Path, db_path: Path, keep_going: bool) -> None:
+    """Build the reviews database from scratch; the old one stays until the new one is complete.
+
+    Example:
+
+        python -m ingest build reviews/ data/reviews.db
+    """
+    from ingest.build import build as build_db
+
+    try:
+        report = build_db(reviews_dir, db_path, keep_going=keep_going)
+    except IngestError as exc:
+        raise _fail(exc) from None
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for error in report.errors:
+        click.echo(f"Skipped: {error['file']}: {error['error']}", err=True)
+    click.echo(
+        f"{db_path}: {report.reviews} reviews, {report.documents} documents, "
+        f"{report.recommendations} recommendations, {report.learning_points} learning points"
+    )

@@ -1,0 +1,11 @@
+"""The app's pages, one blueprint per audience: public pages, sign-in, tracker, briefings."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from views import auth, briefings, public, tracker
+
+    for module in (public, auth, tracker, briefings):
+        app.register_blueprint(module.bp)
