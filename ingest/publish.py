@@ -24,6 +24,21 @@ ACTION_COLUMNS = (
 )
 STATUS_FTS = {"recommendation_status": ["response"], "action_status": ["public_evidence"]}
 
+# One row per recommendation with its review, status, themes and agencies (JSON arrays), so
+# Datasette can facet by theme, agency, year, review type and status in one place.
+OVERVIEW_SQL = """
+create view recommendation_overview as
+select r.rowid as rec_rowid, r.id, r.review_id, v.title as review_title, v.year, v.review_type,
+  r.number, r.text, r.wording, r.rec_type, coalesce(s.status, 'not-tracked') as status, s.brag,
+  s.target_date,
+  (select json_group_array(t.theme) from recommendation_themes t where t.recommendation_id = r.id) as themes,
+  (select json_group_array(a.agency) from recommendation_agencies a where a.recommendation_id = r.id) as agencies,
+  r.source_url
+from recommendations r
+join reviews v on v.id = r.review_id
+left join recommendation_status s on s.recommendation_id = r.id
+"""
+
 # Names that must never appear in the public file, whatever table or column they come from.
 PRIVATE_TABLE = re.compile(r"user|password|session|audit|login|secret|token|credential", re.I)
 PRIVATE_COLUMN = re.compile(
@@ -36,7 +51,7 @@ class PublishError(Exception):
 
 
 def _create_status_tables(db: sqlite_utils.Database) -> None:
-    """The two public status tables, linked to recommendations and agencies for Datasette labels."""
+    """The public status tables (linked for Datasette labels) and the overview view."""
     db["recommendation_status"].create(
         {c: str for c in REC_COLUMNS}, pk="recommendation_id",
         foreign_keys=[("recommendation_id", "recommendations", "id")],
@@ -48,6 +63,7 @@ def _create_status_tables(db: sqlite_utils.Database) -> None:
     db["action_status"].create_index(["recommendation_id"])
     for table, columns in STATUS_FTS.items():
         db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
+    db.execute(OVERVIEW_SQL)
 
 
 def derived_status(statuses: list[str | None]) -> str:
@@ -182,7 +198,6 @@ def publish(reviews_db: str | os.PathLike, tracker_db: str | os.PathLike, public
             leaks = private_findings(conn)
             if leaks:
                 raise PublishError(f"refusing to publish private-looking data: {', '.join(leaks)}")
-            conn.execute("vacuum")
         finally:
             conn.close()
         os.replace(tmp, target)
@@ -210,7 +225,12 @@ def update_status(public_db: str | os.PathLike, rec_rows: Iterable[Mapping], act
 @click.argument("tracker_db", type=click.Path(dir_okay=False))
 @click.argument("public_db", type=click.Path(dir_okay=False))
 def publish_command(reviews_db: str, tracker_db: str, public_db: str) -> None:
-    """Write PUBLIC_DB: REVIEWS_DB plus public statuses from TRACKER_DB (which may not exist yet)."""
+    """Write PUBLIC_DB: REVIEWS_DB plus public statuses from TRACKER_DB (which may not exist yet).
+
+    \b
+    Example:
+        python -m ingest publish data/reviews.db instance/tracker.db data/public.db
+    """
     try:
         result = publish(reviews_db, tracker_db, public_db)
     except (PublishError, sqlite3.Error) as exc:

@@ -19,9 +19,7 @@ Main entry points:
 """
 from __future__ import annotations
 
-import copy
 import io
-import os
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +56,21 @@ FILLER = (
     "period under review. It draws on chronologies, interviews with practitioners and the "
     "records held by each agency, and it considers what was known at the time."
 )
+_TOPICS = ("the school", "the GP practice", "children's social care", "the police", "the health visiting service",
+           "the youth offending team", "the housing provider", "the hospital emergency department")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def filler(n: int) -> str:
+    """The n-th background paragraph: varied wording, as real reports never repeat a paragraph."""
+    topic, month = _TOPICS[n % len(_TOPICS)], _MONTHS[n % 12]
+    return (f"In {month} {2018 + n % 4} {topic} recorded contact number {n + 1} with the family. "
+            f"The review looked at what {topic} knew at that time, how the information was shared "
+            f"with other agencies and whether the response matched the level of risk to the child. "
+            + ("Practitioners described a busy period with high caseloads. " if n % 3 else "")
+            + ("The records were brief and did not show who made the decisions." if n % 2 else
+               "Managers were not asked to review the plan."))
 ACTION_PLAN_HEADER = ["Recommendation", "Action", "Lead agency", "Target date", "Status"]
 
 
@@ -276,8 +289,10 @@ def make_report_pdf(
     # reserve room for the sections after the filler, so the total lands near `pages`
     tail_pages = 2 + (1 if two_column else 0) + (1 if recommendations_table else 0) + (
         1 + len(action_plan or []) // 12 if action_plan else 0)
+    n = 0
     while len(pg.pages) < max(pages - tail_pages, 3):
-        pg.paragraph(FILLER)
+        pg.paragraph(filler(n))
+        n += 1
     pg.heading("3. Findings")
     for i, text in enumerate(findings, 1):
         pg.paragraph(text, label=f"{i}.")
@@ -305,11 +320,12 @@ def make_report_pdf(
         pg.new_page()
         pg.heading("Appendix: Action plan")
         pg.table([ACTION_PLAN_HEADER] + [list(r) for r in action_plan],
-                 [80, 160, 80, 60, PAGE_W - 2 * MARGIN - 380])
+                 [95, 150, 80, 60, PAGE_W - 2 * MARGIN - 385])
     while len(pg.pages) < pages:
         pg.new_page()
         pg.heading("Appendix: Glossary")
-        pg.paragraph(FILLER)
+        pg.paragraph(filler(n))
+        n += 1
     pg.render(path, title, author, encrypt)
     crossing = cross_page_recommendation if cross_page_recommendation and cross_page_recommendation <= len(recommendations) else None
     return ReportPdf(path, len(pg.pages), crossing, crossing_page if crossing else None,
@@ -628,4 +644,9 @@ def truncate_copy(src: str | Path, dst: str | Path, keep: float = 0.5) -> Path:
     return dst
 
 
-__all__ = [n for n in dir() if not n.startswith("_") and n not in {"annotations", "copy", "io", "os"}]
+__all__ = [
+    "ACTION_PLAN_HEADER", "DEFAULT_FINDINGS", "FILLER", "filler", "DEFAULT_RECOMMENDATIONS", "DocxBuilder", "Level",
+    "MULTILEVEL_DOTTED", "MULTILEVEL_LETTERED", "ReportPdf", "make_encrypted_pdf", "make_html",
+    "make_markdown", "make_report_pdf", "make_review_docx", "make_scanned_pdf", "make_simple_pdf",
+    "truncate_copy", "write_deep_html", "write_garbage", "write_huge_line", "write_zip_bomb",
+]

@@ -1,4 +1,288 @@
-"""Blueprint for the tracker pages (being built: see docs/architecture.md)."""
-from flask import Blueprint
+"""The tracker pages: recommendations and actions for signed-in users, the board dashboard,
+exports, orphans and users for administrators, a public summary, and `flask backup DIR`.
 
-bp = Blueprint("tracker", __name__)
+Permission rules live in tracker.permissions; this module only turns them into responses.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
+                   url_for)
+
+from tracker import changes, dashboard, exports, permissions, public, statuses, store
+from tracker import state as state_mod
+from tracker import users as users_mod
+from tracker.backup import BackupError, backup
+from views.auth import login_required
+from views.db import get_db, get_tracker_db
+from views.forms import ActionForm, AddActionForm, ConfirmForm, RecommendationForm
+
+bp = Blueprint("tracker", __name__, url_prefix="/tracker", cli_group=None)
+
+_EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", exports.to_docx),
+}
+
+
+def today() -> date:
+    """Today, unless config TRACKER_TODAY (a date or YYYY-MM-DD) pins it for tests."""
+    pinned = current_app.config.get("TRACKER_TODAY")
+    if isinstance(pinned, str):
+        return date.fromisoformat(pinned)
+    return pinned or date.today()
+
+
+def _load() -> state_mod.TrackerState:
+    return state_mod.load(get_tracker_db(), get_db())
+
+
+def _forbidden(message: str):
+    return render_template("tracker/forbidden.html", message=message), 403
+
+
+@bp.app_template_global()
+def tracker_label(kind: str, key: str | None) -> str:
+    """Label for a tracker vocabulary key (kind: response, delivery, assurance, status)."""
+    return statuses.label(kind, key)
+
+
+@bp.route("/")
+@login_required
+def index():
+    loaded = _load()
+    user = g.user
+    mine = []
+    if user["role"] == "agency-lead":
+        mine = [(a, loaded.recommendations.get(a.recommendation_id)) for a in loaded.all_actions()
+                if a.agency == user["agency"]]
+    return render_template("tracker/index.html", loaded=loaded, mine=mine, today=today(),
+                           agency_name=loaded.agency_names.get(user.get("agency") or "", user.get("agency")))
+
+
+def _rec_or_404(loaded: state_mod.TrackerState, rec_id: str) -> state_mod.RecommendationState:
+    rec = loaded.recommendations.get(rec_id)
+    if rec is None:
+        rec = next((o for o in loaded.orphans if o.recommendation_id == rec_id), None)
+        if rec is None or not permissions.can_edit_recommendation(g.user):
+            abort(404)
+    return rec
+
+
+def _history(rec: state_mod.RecommendationState, loaded: state_mod.TrackerState) -> list[dict]:
+    """Full history for signed-in users; private-note text only for those allowed to read it."""
+    ids = state_mod.old_ids_for(rec.recommendation_id, state_mod.aliases(get_db()))
+    agencies = {a.action_id: a.agency for a in rec.actions}
+    out = []
+    for row in store.history(get_tracker_db(), ids):
+        item = dict(row)
+        if row["field"] in ("private_notes", "owner") and not permissions.can_read_private(
+                g.user, agencies.get(row["entity_id"])):
+            item["old_value"], item["new_value"] = None, "(private)"
+        out.append(item)
+    return out
+
+
+@bp.route("/recommendations/<rec_id>")
+@login_required
+def recommendation(rec_id: str):
+    loaded = _load()
+    rec = _rec_or_404(loaded, rec_id)
+    actions = rec.actions if g.user["role"] == "admin" else rec.live_actions()
+    return render_template(
+        "tracker/recommendation.html", rec=rec, actions=actions, today=today(), loaded=loaded,
+        history=_history(rec, loaded), review_title=loaded.review_titles.get(rec.review_id or "", ""),
+        can_edit_rec=permissions.can_edit_recommendation(g.user),
+        editable={a.action_id: bool(permissions.editable_action_fields(g.user, a.agency)) for a in actions},
+        private={a.action_id: permissions.can_read_private(g.user, a.agency) for a in actions})
+
+
+def _submitted(form, names) -> dict:
+    """Only the fields actually posted: an absent field is not a request to blank it."""
+    return {n: getattr(form, n).data for n in names if n in request.form}
+
+
+@bp.route("/recommendations/<rec_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_recommendation(rec_id: str):
+    if not permissions.can_edit_recommendation(g.user):
+        return _forbidden("Only the business unit (administrators) can change a recommendation's response, "
+                          "owner or target date.")
+    loaded = _load()
+    rec = _rec_or_404(loaded, rec_id)
+    form = RecommendationForm()
+    conflict = None
+    if request.method == "GET":
+        form.version.data = rec.version
+        form.response.data = rec.response or "awaiting-response"
+        form.owner.data, form.target_date.data = rec.owner, rec.target_date or ""
+    elif form.validate_on_submit():
+        try:
+            changes.update_recommendation(get_tracker_db(), g.user, rec, form.version.data,
+                                          _submitted(form, permissions.RECOMMENDATION_FIELDS), form.note.data)
+        except changes.ConflictError:
+            conflict = rec  # the fresh state loaded above; the user's input stays in the form
+            form.version.data = rec.version
+        except changes.ChangeError as exc:
+            form.form_errors.append(str(exc).capitalize())
+        else:
+            public.on_change(current_app._get_current_object(), rec.recommendation_id)
+            flash("Recommendation updated.")
+            return redirect(url_for("tracker.recommendation", rec_id=rec.recommendation_id))
+    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
+    return render_template("tracker/edit_recommendation.html", form=form, rec=rec, conflict=conflict), status
+
+
+def _find_action(action_id: str):
+    loaded = _load()
+    found = loaded.find_action(action_id)
+    if found is None:
+        abort(404)
+    action, rec = found
+    if action.orphaned and g.user["role"] != "admin":
+        abort(404)
+    return loaded, action, rec
+
+
+@bp.route("/actions/<action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action(action_id: str):
+    loaded, action, rec = _find_action(action_id)
+    allowed = permissions.editable_action_fields(g.user, action.agency)
+    agency_name = loaded.agency_names.get(action.agency, action.agency)
+    if not allowed:
+        return _forbidden(f"You can only change actions for your own agency; this action belongs to {agency_name}.")
+    form = ActionForm()
+    form.delivery.choices = [(v["key"], v["label"]) for v in statuses.DELIVERY
+                             if v.get("selectable", True) or v["key"] == action.delivery]
+    conflict = None
+    if request.method == "GET":
+        form.version.data = action.version
+        for name in permissions.ACTION_FIELDS:
+            getattr(form, name).data = getattr(action, name) or ""
+    elif form.validate_on_submit():
+        try:
+            changes.update_action(get_tracker_db(), g.user, action, form.version.data,
+                                  _submitted(form, permissions.ACTION_FIELDS), form.note.data)
+        except changes.ConflictError:
+            conflict = action
+            form.version.data = action.version
+        except permissions.PermissionDenied as exc:
+            return _forbidden(str(exc).capitalize() + ".")
+        except changes.ChangeError as exc:
+            form.form_errors.append(str(exc).capitalize())
+        else:
+            if action.recommendation_id:
+                public.on_change(current_app._get_current_object(), action.recommendation_id)
+            flash("Action updated.")
+            if rec is not None and not rec.orphaned:
+                return redirect(url_for("tracker.recommendation", rec_id=rec.recommendation_id))
+            return redirect(url_for("tracker.index"))
+    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
+    return render_template("tracker/edit_action.html", form=form, action=action, rec=rec, allowed=allowed,
+                           conflict=conflict, agency_name=agency_name, today=today()), status
+
+
+@bp.route("/recommendations/<rec_id>/actions/new", methods=["GET", "POST"])
+@login_required
+def add_action(rec_id: str):
+    if not permissions.can_add_action(g.user):
+        return _forbidden("Only the business unit (administrators) can add actions.")
+    loaded = _load()
+    rec = _rec_or_404(loaded, rec_id)
+    form = AddActionForm()
+    names = loaded.agency_names or {a: a for a in rec.agencies}
+    form.agency.choices = [(slug, name) for slug, name in sorted(names.items(), key=lambda kv: kv[1])]
+    if form.validate_on_submit():
+        taken = {a.action_id for a in loaded.all_actions(include_orphans=True)}
+        try:
+            changes.add_action(get_tracker_db(), g.user, rec, form.agency.data, form.action.data,
+                               form.target_date.data, set(names), taken, form.note.data)
+        except changes.ChangeError as exc:
+            form.form_errors.append(str(exc).capitalize())
+        else:
+            public.on_change(current_app._get_current_object(), rec.recommendation_id)
+            flash("Action added.")
+            return redirect(url_for("tracker.recommendation", rec_id=rec.recommendation_id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("tracker/add_action.html", form=form, rec=rec), status
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard_page():
+    if not permissions.can_see_dashboard(g.user):
+        return _forbidden("The dashboard is for board members and the business unit.")
+    data = dashboard.build(get_tracker_db(), get_db(), today())
+    return render_template("tracker/dashboard.html", data=data, tables={t.key: t for t in data.tables()})
+
+
+@bp.route("/dashboard.<fmt>")
+@login_required
+def dashboard_export(fmt: str):
+    if fmt not in _EXPORTS:
+        abort(404)
+    if not permissions.can_see_dashboard(g.user):
+        return _forbidden("The dashboard is for board members and the business unit.")
+    data = dashboard.build(get_tracker_db(), get_db(), today())
+    mimetype, render = _EXPORTS[fmt]
+    filename = f"tracker-dashboard-{data.today.isoformat()}.{fmt}"
+    return Response(render(data), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/summary")
+def summary():
+    """Public: completion by review and agency (no names, notes, or overdue lists)."""
+    data = dashboard.build(get_tracker_db(), get_db(), today())
+    return render_template("tracker/summary.html", data=data)
+
+
+@bp.route("/orphans")
+@login_required
+def orphans():
+    if not permissions.can_edit_recommendation(g.user):
+        return _forbidden("Only the business unit (administrators) can see orphaned records.")
+    loaded = _load()
+    orphan_actions = [a for a in loaded.all_actions(include_orphans=True) if a.orphaned]
+    return render_template("tracker/orphans.html", orphans=loaded.orphans, orphan_actions=orphan_actions,
+                           today=today())
+
+
+@bp.route("/users")
+@login_required
+def users_page():
+    if not permissions.can_manage_users(g.user):
+        return _forbidden("Only the business unit (administrators) can manage users.")
+    return render_template("tracker/users.html", users=users_mod.list_users(get_tracker_db()),
+                           form=ConfirmForm(), role_labels=users_mod.ROLE_LABELS)
+
+
+@bp.route("/users/<int:user_id>/<any(activate, deactivate):what>", methods=["POST"])
+@login_required
+def set_user_active(user_id: int, what: str):
+    if not permissions.can_manage_users(g.user):
+        return _forbidden("Only the business unit (administrators) can manage users.")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            users_mod.set_active(get_tracker_db(), g.user, user_id, what == "activate")
+        except users_mod.UserError as exc:
+            flash(str(exc).capitalize() + ".")
+        else:
+            flash("User " + ("reactivated." if what == "activate" else "deactivated."))
+    return redirect(url_for("tracker.users_page"))
+
+
+@bp.cli.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False))
+def backup_command(directory: str) -> None:
+    """Copy instance/tracker.db into DIRECTORY, consistently, even while the app runs."""
+    try:
+        target = backup(current_app.config["TRACKER_DATABASE"], directory)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backed up to {target}")

@@ -1,0 +1,95 @@
+"""The record of use: teams log that they delivered a briefing, as evidence learning reached practice.
+
+Rows live in tracker.db's `briefing_uses` table (schema in tracker/store.py). Logs are
+self-reported by whoever delivered the briefing, so they are validated here and counted on the
+board's dashboard as reach, not as assurance.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+KINDS = ("review", "theme")
+EARLIEST = date(2000, 1, 1)
+MAX_STAFF = 1000
+MAX_TEAM = 120
+MAX_ACTIONS = 2000
+MAX_LOGGED_BY = 120
+
+
+class InvalidUse(ValueError):
+    """A use log that cannot be stored; the message is one line for the person logging it."""
+
+
+@dataclass(frozen=True)
+class Use:
+    kind: str
+    slug: str
+    delivered_on: date
+    team: str
+    staff_count: int
+    actions_agreed: str = ""
+    logged_by: str | None = None
+
+
+def validate(use: Use, today: date | None = None) -> Use:
+    """Check each field, returning a copy with whitespace trimmed; raises InvalidUse."""
+    today = today or date.today()
+    if use.kind not in KINDS:
+        raise InvalidUse(f"kind must be 'review' or 'theme', not '{use.kind}'")
+    if not EARLIEST <= use.delivered_on <= today:
+        raise InvalidUse("the delivery date must be a past date (or today), not in the future")
+    team = " ".join(use.team.split())
+    if not team or len(team) > MAX_TEAM:
+        raise InvalidUse(f"give the team or agency in 1 to {MAX_TEAM} characters")
+    if not 1 <= use.staff_count <= MAX_STAFF:
+        raise InvalidUse(f"the number of staff must be between 1 and {MAX_STAFF}")
+    actions = use.actions_agreed.strip()
+    if len(actions) > MAX_ACTIONS:
+        raise InvalidUse(f"actions agreed must be at most {MAX_ACTIONS} characters")
+    logged_by = " ".join((use.logged_by or "").split()) or None
+    if logged_by and len(logged_by) > MAX_LOGGED_BY:
+        raise InvalidUse(f"'logged by' must be at most {MAX_LOGGED_BY} characters")
+    return Use(use.kind, use.slug, use.delivered_on, team, use.staff_count, actions, logged_by)
+
+
+def log(conn: sqlite3.Connection, use: Use, today: date | None = None) -> int:
+    """Validate and store one use; the same team logging the same briefing on the same day twice is refused."""
+    use = validate(use, today)
+    duplicate = conn.execute(
+        "SELECT 1 FROM briefing_uses WHERE kind = :kind AND slug = :slug AND delivered_on = :on"
+        " AND lower(team) = lower(:team)",
+        {"kind": use.kind, "slug": use.slug, "on": use.delivered_on.isoformat(), "team": use.team},
+    ).fetchone()
+    if duplicate:
+        raise InvalidUse(f"{use.team} has already logged this briefing for {use.delivered_on.isoformat()}")
+    cursor = conn.execute(
+        "INSERT INTO briefing_uses (kind, slug, delivered_on, team, staff_count, actions_agreed,"
+        " logged_by, logged_at) VALUES (:kind, :slug, :on, :team, :staff, :actions, :by, :at)",
+        {"kind": use.kind, "slug": use.slug, "on": use.delivered_on.isoformat(), "team": use.team,
+         "staff": use.staff_count, "actions": use.actions_agreed, "by": use.logged_by,
+         "at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()},
+    )
+    if conn.in_transaction:  # a connection not in autocommit mode (tracker.store's is)
+        conn.commit()
+    return int(cursor.lastrowid)
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
+    """Briefings delivered per review and per theme: {"review": {slug: n}, "theme": {slug: n}}."""
+    out: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
+    for kind, slug, n in conn.execute(
+        "SELECT kind, slug, count(*) FROM briefing_uses GROUP BY kind, slug ORDER BY kind, slug"
+    ):
+        out.setdefault(kind, {})[slug] = n
+    return out
+
+
+def summary(conn: sqlite3.Connection, kind: str, slug: str) -> dict[str, int]:
+    """How many times one briefing was delivered and to how many staff, for its page."""
+    times, staff = conn.execute(
+        "SELECT count(*), coalesce(sum(staff_count), 0) FROM briefing_uses WHERE kind = :kind AND slug = :slug",
+        {"kind": kind, "slug": slug},
+    ).fetchone()
+    return {"times": times, "staff": staff}

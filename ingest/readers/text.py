@@ -1,0 +1,37 @@
+"""Plain text: paragraphs separated by blank lines; list labels and headings detected."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.document import Block, Document
+from ingest.readers.blocks import classify
+from ingest.readers.decode import read_text_file
+from ingest.readers.labels import split_label
+from ingest.readers.textnorm import join_lines
+
+
+def read_text(path: Path) -> Document:
+    text = read_text_file(path, "a plain-text file")
+    return Document(path=str(path), format="txt", sha256="", pages=None, parser="ingest.readers.text",
+                    parser_version="1", blocks=text_blocks(text))
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Blocks from plain text: a blank line ends a paragraph, a labelled line starts a block."""
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
+        groups: list[list[str]] = []
+        for line in lines:
+            if not groups or split_label(line)[2]:
+                groups.append([line])
+            else:
+                groups[-1].append(line)
+        standalone = len(groups) == 1 and len(lines) == 1
+        for group in groups:
+            joined = ""
+            for line in group:
+                joined = join_lines(joined, line)
+            blocks.append(classify(joined, may_be_heading=standalone))
+    return blocks

@@ -1,0 +1,40 @@
+"""Whitespace and invisible-character clean-up shared by every reader.
+
+Documents carry non-breaking spaces, soft hyphens, zero-width characters and pdfium's
+generated hyphen marks; comparing and searching texts needs them normalised the same way.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x02\x00"), None)
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
+
+
+def clean(text: str) -> str:
+    """NFC-normalise, drop invisible characters and collapse all whitespace to single spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def tidy_punctuation(text: str) -> str:
+    """Remove spaces left before punctuation after something was cut out of a sentence."""
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip()
+
+
+def join_lines(first: str, second: str) -> str:
+    """Join two wrapped lines: a trailing hyphen joins without a space (and is kept)."""
+    if not first:
+        return second
+    if not second:
+        return first
+    if first.endswith("-") and not first.endswith(" -") and second[:1].islower():
+        return first + second
+    return f"{first} {second}"
+
+
+def ends_sentence(text: str) -> bool:
+    """True when text ends with final punctuation (optionally inside quotes or brackets)."""
+    return bool(re.search(r"[.!?:;][\"'\u2019\u201d)\]]*$", text.rstrip()))

@@ -1,0 +1,122 @@
+"""Read the reviews database into search records, one per review, learning point,
+recommendation, agency action and source paragraph.
+
+A record is a plain dict (stored whole in the index) with: kind, id, review_id, review_title,
+title (a short label), heading, content, url, year, date (YYYYMMDD int for sorting), review_type,
+themes, agencies, status, wording, page.
+
+URLs: `/reviews/<id>`, `/recommendations/<id>`, `/reviews/<review-id>#lp-<n>`,
+`/reviews/<review-id>#action-<action-id>`, `/reviews/<review-id>/documents/<file>#p-<seq>`.
+Paragraphs and learning points inherit their review's themes when they have none of their own;
+actions inherit their recommendation's themes. An action's `status` is its own delivery status.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from urllib.parse import quote
+
+NOT_TRACKED = "not-tracked"
+
+
+def _date_key(published: str | None) -> int:
+    """`2022-03` -> 20220300, so undated reviews sort last when newest comes first."""
+    digits = "".join(ch for ch in (published or "") if ch.isdigit())[:8]
+    return int(digits.ljust(8, "0")) if len(digits) >= 4 else 0
+
+
+def _links(conn: sqlite3.Connection, sql: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for key, value in conn.execute(sql):
+        if value not in out[key]:
+            out[key].append(value)
+    return out
+
+
+def normalise_statuses(statuses: Mapping | None, aliases: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Accept rec_id -> status or rec_id -> {"status": ...}; statuses follow retired aliases."""
+    out: dict[str, str] = {}
+    for rec_id, value in (statuses or {}).items():
+        status = value.get("status") if isinstance(value, Mapping) else value
+        if isinstance(rec_id, str) and isinstance(status, str) and status:
+            out[(aliases or {}).get(rec_id, rec_id)] = status
+    return out
+
+
+def read_records(db_path: str | Path, statuses: Mapping | None = None) -> Iterator[dict]:
+    """Yield every searchable record from a reviews database (opened read-only)."""
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        yield from _records(conn, statuses)
+    finally:
+        conn.close()
+
+
+def _records(conn: sqlite3.Connection, statuses: Mapping | None) -> Iterator[dict]:
+    aliases = dict(conn.execute("SELECT old_id, new_id FROM recommendation_aliases").fetchall())
+    status_of = normalise_statuses(statuses, aliases)
+    review_themes = _links(conn, "SELECT review_id, theme FROM review_themes ORDER BY rowid")
+    lp_themes = _links(conn, "SELECT learning_point_id, theme FROM learning_point_themes ORDER BY rowid")
+    rec_themes = _links(conn, "SELECT recommendation_id, theme FROM recommendation_themes ORDER BY rowid")
+    rec_agencies = _links(conn, "SELECT recommendation_id, agency FROM recommendation_agencies ORDER BY rowid")
+    review_agencies = _links(conn, """SELECT r.review_id, a.agency FROM recommendation_agencies a
+        JOIN recommendations r ON r.id = a.recommendation_id ORDER BY r.rowid, a.rowid""")
+    reviews = {row["id"]: row for row in conn.execute("SELECT * FROM reviews")}
+
+    def base(review_id: str) -> dict:
+        review = reviews.get(review_id)
+        return {
+            "review_id": review_id,
+            "review_title": (review["title"] if review else None) or review_id,
+            "year": review["year"] if review else None,
+            "date": _date_key(review["published"]) if review else 0,
+            "review_type": review["review_type"] if review else None,
+            "themes": list(review_themes.get(review_id, [])),
+            "agencies": [], "status": None, "wording": None, "page": None,
+        }
+
+    for rid, row in reviews.items():
+        yield {
+            **base(rid), "kind": "review", "id": rid, "title": row["title"] or rid,
+            "heading": " ".join(filter(None, [row["title"], row["subject"]])),
+            "content": row["summary"] or "", "url": f"/reviews/{quote(rid)}",
+            "agencies": list(review_agencies.get(rid, [])),
+        }
+    for row in conn.execute("SELECT * FROM learning_points ORDER BY review_id, seq"):
+        rec = base(row["review_id"])
+        yield {
+            **rec, "kind": "learning-point", "id": row["id"], "title": f"Learning point {row['seq']}",
+            "content": row["text"] or "", "page": row["page"],
+            "themes": lp_themes.get(row["id"]) or rec["themes"],
+            "url": f"/reviews/{quote(row['review_id'])}#lp-{row['seq']}",
+        }
+    for row in conn.execute("SELECT * FROM recommendations ORDER BY review_id, rowid"):
+        yield {
+            **base(row["review_id"]), "kind": "recommendation", "id": row["id"],
+            "title": f"Recommendation {row['number']}", "content": row["text"] or "",
+            "page": row["page"], "themes": list(rec_themes.get(row["id"], [])),
+            "agencies": list(rec_agencies.get(row["id"], [])), "wording": row["wording"],
+            "status": status_of.get(row["id"], NOT_TRACKED), "url": f"/recommendations/{quote(row['id'])}",
+        }
+    for row in conn.execute("SELECT * FROM agency_actions ORDER BY review_id, rowid"):
+        rec = base(row["review_id"])
+        yield {
+            **rec, "kind": "action", "id": row["id"],
+            "title": f"Action: {row['agency']}" if row["agency"] else "Agency action",
+            "content": row["action"] or "", "agencies": [row["agency"]] if row["agency"] else [],
+            "themes": rec_themes.get(row["recommendation_id"]) or rec["themes"],
+            "status": row["status"], "recommendation_id": row["recommendation_id"],
+            "url": f"/reviews/{quote(row['review_id'])}#action-{quote(row['id'])}",
+        }
+    for row in conn.execute("""SELECT p.*, d.file FROM paragraphs p JOIN documents d ON d.id = p.document_id
+                               ORDER BY p.review_id, p.document_id, p.seq"""):
+        page = row["page"]
+        yield {
+            **base(row["review_id"]), "kind": "paragraph", "id": row["id"],
+            "title": f"{row['file']}, page {page}" if page else row["file"],
+            "content": row["text"] or "", "page": page,
+            "url": f"/reviews/{quote(row['review_id'])}/documents/{quote(row['file'])}#p-{row['seq']}",
+        }

@@ -1,0 +1,356 @@
+"""The open data site: a real `datasette serve public.db -m metadata.yml`, checked over HTTP.
+
+Also checks metadata.yml against the schema, both ways: nothing described that does not exist,
+nothing in the database left undescribed.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ingest.load import write_database
+from ingest.publish import publish
+from tests.sample_data import SAMPLE_RECORDS, SOURCE
+from tests.test_publish import HAVE_TRACKER, SECRETS, make_tracker_db
+
+ROOT = Path(__file__).resolve().parents[1]
+METADATA = ROOT / "metadata.yml"
+
+# A second exploitation review with a police recommendation, so recurrence has something to find,
+# and actions with a month-only overdue date and a far-future one.
+EXTRA_RECORD = {
+    "id": "child-r-2023", "title": "Child Safeguarding Practice Review: Child R", "subject": "Child R",
+    "review_type": "cspr", "publisher": "Northshire Safeguarding Children Partnership", "area": "Northshire",
+    "published": "2023-09", "summary": "A fictional review about a boy exploited by a drugs network.",
+    "themes": ["child-criminal-exploitation"], "facts": [],
+    "learning_points": [{"text": "Exploitation was treated as offending rather than abuse.",
+                         "themes": ["child-criminal-exploitation"], "source_url": SOURCE}],
+    "recommendations": [{"number": "1", "text": "Police should treat exploited children as victims first.",
+                         "wording": "summary", "agencies": ["police"], "themes": ["child-criminal-exploitation"]}],
+    "agency_actions": [
+        {"recommendation": "1", "agency": "police", "action": "Victim-first training for custody staff.",
+         "due": "2023-06", "status": "not-started", "source_url": SOURCE},
+        {"recommendation": "1", "agency": "police", "action": "Review of the training after ten years.",
+         "due": "2999-01-01", "status": "not-started", "source_url": SOURCE},
+    ],
+}
+
+FORBIDDEN_TABLE_WORDS = ("user", "password", "session", "audit", "tracked", "tracking", "briefing")
+FORBIDDEN_COLUMNS = {"password_hash", "password", "evidence_private", "private_note", "private_notes",
+                     "updated_by", "user", "user_id", "user_name", "owner", "note", "session_epoch"}
+
+
+def load_metadata() -> dict:
+    return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+
+
+def canned_queries() -> dict:
+    return load_metadata()["databases"]["public"]["queries"]
+
+
+@pytest.fixture(scope="module")
+def public_db(tmp_path_factory) -> Path:
+    """reviews.db (sample + one extra review) -> tracker.db if the tracker exists -> public.db."""
+    folder = tmp_path_factory.mktemp("datasette")
+    reviews = write_database(folder / "reviews.db", [*SAMPLE_RECORDS, EXTRA_RECORD])
+    tracker = make_tracker_db(folder / "tracker.db", reviews) if HAVE_TRACKER else folder / "no-tracker.db"
+    publish(reviews, tracker, folder / "public.db")
+    return folder / "public.db"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(public_db, tmp_path_factory):
+    """Base URL of a real Datasette process; it is terminated at the end of the module."""
+    port = free_port()
+    log = (tmp_path_factory.mktemp("datasette-log") / "datasette.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "datasette", "serve", str(public_db), "-m", str(METADATA),
+         "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                log.flush()
+                pytest.fail(f"datasette exited early: {Path(log.name).read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("datasette did not start within 30 seconds")
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def get(base: str, path: str, **params) -> tuple[int, object]:
+    """GET a JSON page; returns (status, parsed body) for errors too."""
+    url = f"{base}{path}" + ("?" + urllib.parse.urlencode(params) if params else "")
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return resp.status, json.load(resp)
+    except urllib.error.HTTPError as err:
+        return err.code, json.load(err)
+
+
+def query(base: str, name: str, **params) -> list[dict]:
+    status, body = get(base, f"/public/{name}.json", _shape="array", **params)
+    assert status == 200 and isinstance(body, list), body
+    return body
+
+
+def schema(db: Path) -> dict[str, list[str]]:
+    """Columns of every table and view people browse (FTS indexes and their shadow tables left out)."""
+    conn = sqlite3.connect(db)
+    try:
+        objects = conn.execute("select name, type, coalesce(sql, '') from sqlite_master "
+                               "where type in ('table', 'view')").fetchall()
+        virtual = [name for name, _, sql in objects if sql.upper().startswith("CREATE VIRTUAL TABLE")]
+        return {
+            name: [c[1] for c in conn.execute("select * from pragma_table_info(:t)", {"t": name})]
+            for name, _, _ in objects
+            if name not in virtual and not any(name.startswith(v + "_") for v in virtual)
+        }
+    finally:
+        conn.close()
+
+
+# --- metadata.yml against the schema (no server needed) ---
+
+def test_every_described_table_and_column_exists(public_db):
+    actual = schema(public_db)
+    for table, meta in load_metadata()["databases"]["public"]["tables"].items():
+        assert table in actual, f"metadata.yml describes a missing table: {table}"
+        missing = set(meta.get("columns", {})) - set(actual[table])
+        assert not missing, f"metadata.yml describes missing columns of {table}: {missing}"
+        for key in ("label_column", "sort_desc", "sort", "fts_pk"):
+            if key in meta:
+                assert meta[key] in actual[table], f"{table}.{key} names a missing column"
+        for facet in meta.get("facets", []):
+            column = facet["array"] if isinstance(facet, dict) else facet
+            assert column in actual[table], f"{table} facets on a missing column {column}"
+
+
+def test_every_table_and_column_is_described(public_db):
+    tables = load_metadata()["databases"]["public"]["tables"]
+    for table, columns in schema(public_db).items():
+        assert table in tables, f"table {table} has no entry in metadata.yml"
+        undescribed = [c for c in columns if not tables[table].get("columns", {}).get(c)]
+        assert not undescribed, f"columns of {table} without a description: {undescribed}"
+
+
+def test_database_and_every_table_have_licence_and_source():
+    meta = load_metadata()
+    public = meta["databases"]["public"]
+    for where, block in [("top level", meta), ("database", public), *public["tables"].items()]:
+        for key in ("license", "license_url", "source", "source_url"):
+            assert block.get(key), f"{where} has no {key}"
+        if where != "top level":
+            assert block.get("description"), f"{where} has no description"
+    assert "wording" in meta["description_html"] and "own words" in meta["description_html"]
+
+
+def test_canned_queries_are_documented_and_use_named_parameters_only():
+    assert len(canned_queries()) >= 7
+    for name, q in canned_queries().items():
+        assert q.get("title") and q.get("description"), name
+        assert "?" not in q["sql"], f"{name}: use :named parameters"
+        if "match" in q["sql"]:
+            assert "escape_fts(:" in q["sql"], f"{name}: full-text input must go through escape_fts"
+
+
+# --- the running site ---
+
+def test_home_page_has_title_and_licence(server):
+    status, body = get(server, "/-/metadata.json")
+    assert status == 200 and body["title"] == "Safeguarding review learning"
+    with urllib.request.urlopen(f"{server}/public/recommendations", timeout=10) as resp:
+        html = resp.read().decode()
+    assert "wording = published" in html and "CC BY 4.0" in html
+
+
+def test_json_api_lists_reviews(server):
+    reviews = query(server, "reviews")
+    assert {r["id"] for r in reviews} == {"child-t-2022", "baby-q-2019", "family-w-2024", "child-r-2023"}
+    assert reviews[0]["id"] == "family-w-2024", "reviews are sorted by published date, newest first"
+
+
+@pytest.mark.parametrize("table, term, expected", [
+    ("reviews", "neglect", {"family-w-2024"}),
+    ("recommendations", "mechanism", {"child-t-2022-rec-1"}),
+    ("learning_points", "exploiting", {"child-t-2022-lp-1", "child-r-2023-lp-1"}),  # porter stemming
+    ("recommendation_overview", "victims", {"child-r-2023-rec-1"}),  # a view, via fts_table/fts_pk
+])
+def test_full_text_search(server, table, term, expected):
+    assert {r["id"] for r in query(server, table, _search=term)} == expected
+
+
+def test_facets_on_the_overview(server):
+    status, body = get(server, "/public/recommendation_overview.json", _size="0")
+    assert status == 200
+    facets = body["facet_results"]
+    assert {"status", "year", "review_type", "themes", "agencies"} <= set(facets)
+    themes = {f["value"]: f["count"] for f in facets["themes"]["results"]}
+    assert themes["child-criminal-exploitation"] == 2
+
+
+def test_foreign_keys_show_names(server):
+    status, body = get(server, "/public/recommendation_themes.json", _labels="on", _shape="array", theme="neglect")
+    assert status == 200
+    assert body[0]["theme"] == {"value": "neglect", "label": "Neglect"}
+    status, body = get(server, "/public/facts.json", _labels="on", _shape="array")
+    assert {"value": "child-t-2022", "label": "Child Safeguarding Practice Review: Child T"} in \
+        [r["review_id"] for r in body]
+
+
+def ids(rows: list[dict], key: str = "id") -> list[str]:
+    return [r[key] for r in rows]
+
+
+def test_open_recommendations_by_agency(server):
+    police = query(server, "open_recommendations_by_agency", agency="police")
+    assert sorted(ids(police)) == ["child-r-2023-rec-1", "child-t-2022-rec-1"]
+    assert query(server, "open_recommendations_by_agency", agency="Police") == police  # the name works too
+    assert query(server, "open_recommendations_by_agency", agency="education") == []  # its one is completed
+
+
+def test_overdue_actions(server):
+    rows = query(server, "overdue_actions")
+    assert ids(rows, "action_id") == ["child-t-2022-act-1", "child-r-2023-act-1"]
+    assert rows[1]["due_by"] == "2023-06-30", "a month-only date is due at the end of the month"
+    expected_from = "tracker" if HAVE_TRACKER else "published source"
+    assert rows[0]["status_from"] == expected_from
+
+
+def test_theme_learning(server):
+    neglect = query(server, "theme_learning", theme="neglect")
+    assert [(r["kind"], r["id"]) for r in neglect] == [
+        ("learning point", "family-w-2024-lp-1"), ("recommendation", "family-w-2024-rec-1")]
+    by_name = query(server, "theme_learning", theme="Child criminal exploitation")
+    assert ids(by_name) == ["child-r-2023-lp-1", "child-r-2023-rec-1", "child-t-2022-lp-1", "child-t-2022-rec-1"]
+
+
+def test_theme_counts_by_year(server):
+    rows = query(server, "theme_counts_by_year")
+    cce = [r for r in rows if r["theme"] == "child-criminal-exploitation"]
+    assert [(r["year"], r["reviews"], r["learning_points"], r["recommendations"]) for r in cce] == [
+        (2023, 1, 1, 1), (2022, 1, 1, 1)]
+    assert rows[0]["year"] == 2024
+
+
+def test_recurring_recommendations(server):
+    rows = query(server, "recurring_recommendations")
+    assert [(r["theme"], r["agency"], r["reviews"]) for r in rows] == [("child-criminal-exploitation", "police", 2)]
+    assert set(rows[0]["review_ids"].split(",")) == {"child-t-2022", "child-r-2023"}
+
+
+def test_reviews_by_type_and_year(server):
+    rows = query(server, "reviews_by_type_and_year")
+    assert [(r["year"], r["review_type"], r["reviews"]) for r in rows] == [
+        (2024, "partnership-learning-review", 1), (2023, "cspr", 1), (2022, "cspr", 1), (2019, "scr", 1)]
+
+
+def test_search_query(server):
+    rows = query(server, "search", q="exploited")
+    assert {(r["kind"], r["id"]) for r in rows} == {
+        ("learning point", "child-t-2022-lp-1"), ("learning point", "child-r-2023-lp-1"),
+        ("recommendation", "child-t-2022-rec-1"), ("recommendation", "child-r-2023-rec-1")}
+    assert query(server, "search", q='bruising "non-mobile') != []  # unbalanced quote is escaped
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in canned_queries().items() if ":" in q["sql"]))
+@pytest.mark.parametrize("value", [None, "", " ", '"'])
+def test_empty_or_odd_parameters_return_nothing_not_an_error(server, name, value):
+    params = {} if value is None else {p: value for p in ("agency", "theme", "q") if f":{p}" in canned_queries()[name]["sql"]}
+    assert query(server, name, **params) == []
+
+
+# --- nothing private is published ---
+
+def test_no_private_tables_or_columns(server, public_db):
+    status, body = get(server, "/public.json")
+    assert status == 200
+    names = [t["name"] for t in body["tables"]] + [v["name"] for v in body.get("views", [])]
+    conn = sqlite3.connect(public_db)
+    try:
+        every = [r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view')")]
+        assert set(names) <= set(every)
+        for table in every:
+            assert not any(word in table.lower() for word in FORBIDDEN_TABLE_WORDS), table
+            columns = {c[0] for c in conn.execute("select name from pragma_table_info(:t)", {"t": table})}
+            assert not columns & FORBIDDEN_COLUMNS, (table, columns & FORBIDDEN_COLUMNS)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("sql", [
+    "select * from users", "select password_hash from users", "select * from audit",
+    "select private_notes from action_status", "select * from sessions",
+])
+def test_sql_for_private_data_errors(server, sql):
+    status, body = get(server, "/public.json", sql=sql)
+    assert status == 400 and body["ok"] is False and "no such" in body["error"]
+
+
+def test_no_secret_reaches_the_site(server):
+    """Read every table, hidden ones too, through the site: no tracker secret is in any of them."""
+    if not HAVE_TRACKER:
+        pytest.skip("no tracker data to leak")
+    status, body = get(server, "/public.json")
+    assert status == 200
+    tables = [t["name"] for t in body["tables"]]
+    assert "action_status" in tables and "recommendations_fts_data" in tables  # hidden ones are listed too
+    seen = []
+    for table in tables:
+        status, table_rows = get(server, f"/public/{table}.json", _shape="array", _size="max")
+        assert status == 200, table
+        seen.append(json.dumps(table_rows))
+    text = "\n".join(seen)
+    assert "Audit of referrals published" in text  # the public evidence is there ...
+    for secret in SECRETS.values():
+        assert secret not in text  # ... and nothing private is
+
+
+def test_the_site_sees_update_status_without_a_restart(server, public_db):
+    """The tracker's live update (ingest.publish.update_status) shows at once: served without -i."""
+    from ingest.publish import update_status
+
+    def current() -> dict:
+        rows = query(server, "recommendation_status", recommendation_id="baby-q-2019-rec-s1")
+        return {k: rows[0][k] for k in ("response", "status")}
+
+    before = current()
+    update_status(public_db, [{"recommendation_id": "baby-q-2019-rec-s1", "response": "awaiting-response",
+                               "status": "awaiting-response"}], [])
+    try:
+        assert current() == {"response": "awaiting-response", "status": "awaiting-response"}
+    finally:
+        update_status(public_db, [{"recommendation_id": "baby-q-2019-rec-s1", **before}], [])
+    assert current() == before

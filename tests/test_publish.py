@@ -1,0 +1,257 @@
+"""ingest.publish: public.db is a safe, atomic copy of reviews.db plus public statuses."""
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ingest import publish as pub
+
+HAVE_TRACKER = all(importlib.util.find_spec(m) for m in ("tracker.store", "tracker.public"))
+
+# Strings that exist only in the tracker's private parts; none may appear anywhere in public.db.
+SECRETS = {
+    "editor": "Editor Sentinel",
+    "password": "sentinel-password-not-public-42",
+    "owner": "Owner Sentinel",
+    "note": "NOTE-SENTINEL: discussed at closed board",
+    "private_notes": "PRIVATE-SENTINEL: named family member",
+}
+PUBLIC_EVIDENCE = "Audit of referrals published in the annual report"
+
+
+def make_tracker_db(path: Path, reviews_db: Path) -> Path:
+    """A tracker.db made through the tracker's own API, with a user, private notes and an audit trail."""
+    from tracker import changes, state, store, users
+
+    conn = store.connect(path)
+    reviews = sqlite3.connect(reviews_db)
+    try:
+        uid = users.create_user(conn, SECRETS["editor"], "admin", SECRETS["password"])
+        user = users.get_user(conn, uid)
+        rec = state.load(conn, reviews).recommendations["child-t-2022-rec-1"]
+        changes.update_recommendation(conn, user, rec, 0, {"response": "accepted", "owner": SECRETS["owner"]},
+                                      note=SECRETS["note"])
+        action = next(a for a in rec.actions if a.action_id == "child-t-2022-act-1")
+        changes.update_action(conn, user, action, 0, {
+            "delivery": "in-progress-on-track", "public_evidence": PUBLIC_EVIDENCE,
+            "private_notes": SECRETS["private_notes"]}, note=SECRETS["note"])
+    finally:
+        reviews.close()
+        conn.close()
+    return path
+
+
+def all_text(db: Path) -> str:
+    """Every value of every table (FTS shadow tables included) and the schema, as one string."""
+    conn = sqlite3.connect(db)
+    try:
+        parts = [r[0] or "" for r in conn.execute("select sql from sqlite_master")]
+        for (table,) in conn.execute("select name from sqlite_master where type = 'table'"):
+            for row in conn.execute(f'select * from "{table}"'):
+                parts += [str(v) for v in row]
+        return "\n".join(parts)
+    finally:
+        conn.close()
+
+
+def rows(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params or {}).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def public_no_tracker(reviews_db_path, tmp_path):
+    target = tmp_path / "public.db"
+    pub.publish(reviews_db_path, tmp_path / "missing-tracker.db", target)
+    return target
+
+
+def test_without_tracker_every_recommendation_gets_a_derived_status(public_no_tracker, tmp_path):
+    assert not (tmp_path / "missing-tracker.db").exists(), "publish must not create the tracker"
+    got = dict(rows(public_no_tracker, "select recommendation_id, status from recommendation_status"))
+    assert got == {
+        "child-t-2022-rec-1": "in-progress",   # its action is in progress
+        "child-t-2022-rec-2": "completed",     # its only action is completed
+        "baby-q-2019-rec-s1": "not-tracked",
+        "family-w-2024-rec-1": "not-tracked",
+    }
+    assert rows(public_no_tracker, "select target_date from recommendation_status "
+                "where recommendation_id = 'child-t-2022-rec-2'") == [("2023-03-31",)]
+    assert rows(public_no_tracker, "select count(*) from action_status") == [(0,)]
+
+
+def test_public_db_is_a_full_copy_of_reviews_db(reviews_db_path, public_no_tracker):
+    source_tables = [r[0] for r in rows(reviews_db_path, "select name from sqlite_master where type = 'table'")]
+    for table in source_tables:
+        assert rows(public_no_tracker, f'select count(*) from "{table}"') == \
+            rows(reviews_db_path, f'select count(*) from "{table}"'), table
+    hits = rows(public_no_tracker, "select rowid from recommendations_fts where recommendations_fts match 'mechanism'")
+    assert hits == rows(public_no_tracker, "select rowid from recommendations where id = 'child-t-2022-rec-1'")
+
+
+@pytest.mark.parametrize("statuses, expected", [
+    ([], "not-tracked"),
+    ([None, None], "not-started"),
+    (["not-started", "in-progress"], "in-progress"),
+    (["completed", "not-started"], "in-progress"),
+    (["completed", "assured"], "completed"),
+    (["assured", "assured"], "assured"),
+    (["completed", None], "in-progress"),
+])
+def test_derived_status(statuses, expected):
+    assert pub.derived_status(statuses) == expected
+
+
+@pytest.mark.skipif(not HAVE_TRACKER, reason="tracker not installed")
+@pytest.mark.parametrize("statuses", [
+    [None], ["not-started"], ["in-progress"], ["completed"], ["assured"], ["completed", "assured"],
+    ["completed", None], ["not-started", None], ["assured", "in-progress"],
+])
+def test_derived_status_agrees_with_the_tracker(statuses):
+    """The fallback must say what the tracker would say about the same ingested actions."""
+    from tracker.statuses import INGESTED_STATUS, recommendation_status
+
+    assert pub.derived_status(statuses) == recommendation_status(None, [INGESTED_STATUS[s] for s in statuses])
+
+
+@pytest.mark.skipif(not HAVE_TRACKER, reason="tracker not installed")
+def test_with_tracker_statuses_come_from_the_tracker_and_nothing_private_leaks(reviews_db_path, tmp_path):
+    tracker_db = make_tracker_db(tmp_path / "tracker.db", reviews_db_path)
+    target = tmp_path / "public.db"
+    result = pub.publish(reviews_db_path, tracker_db, target)
+    assert result["tracker"] is True
+    assert rows(target, "select response, status from recommendation_status "
+                "where recommendation_id = 'child-t-2022-rec-1'") == [("accepted", "in-progress")]
+    assert rows(target, "select delivery, public_evidence from action_status where action_id = 'child-t-2022-act-1'") \
+        == [("in-progress-on-track", PUBLIC_EVIDENCE)]
+    text = all_text(target)
+    for secret in SECRETS.values():
+        assert secret not in text
+    assert "scrypt:" not in text
+    tracker_tables = {r[0] for r in rows(tracker_db, "select name from sqlite_master where type = 'table'")}
+    public_tables = {r[0] for r in rows(target, "select name from sqlite_master where type = 'table'")}
+    assert tracker_tables & public_tables == set()
+    conn = sqlite3.connect(target)
+    try:
+        assert pub.private_findings(conn) == []
+    finally:
+        conn.close()
+
+
+def test_private_findings_names_private_tables_and_columns():
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(
+        "create table users (id, name); create table action_status (action_id, private_notes, updated_by);"
+        "create table reviews (id, notes, title)"
+    )
+    assert pub.private_findings(conn) == ["users", "action_status.private_notes", "action_status.updated_by"]
+
+
+def test_a_failed_publish_leaves_the_previous_public_db(reviews_db_path, public_no_tracker, monkeypatch):
+    before = public_no_tracker.read_bytes()
+
+    def broken(*args):
+        raise RuntimeError("tracker export failed")
+
+    monkeypatch.setattr(pub, "tracker_rows", broken)
+    with pytest.raises(RuntimeError):
+        pub.publish(reviews_db_path, "tracker.db", public_no_tracker)
+    assert public_no_tracker.read_bytes() == before
+    assert [p.name for p in public_no_tracker.parent.iterdir() if p.name.endswith(".building")] == []
+
+
+def test_publish_refuses_private_looking_data(reviews_db_path, public_no_tracker):
+    before = public_no_tracker.read_bytes()
+    conn = sqlite3.connect(reviews_db_path)
+    conn.execute("create table sessions (id text, user_id integer)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(pub.PublishError, match="sessions"):
+        pub.publish(reviews_db_path, "tracker.db", public_no_tracker)
+    assert public_no_tracker.read_bytes() == before
+    assert [p.name for p in public_no_tracker.parent.iterdir() if p.name.endswith(".building")] == []
+
+
+def test_tracker_rows_whitelist_columns(reviews_db_path, tmp_path, monkeypatch):
+    """Even if the tracker export grew a private field, only the public columns are written."""
+    leaky = ([{"recommendation_id": "family-w-2024-rec-1", "status": "not-started", "updated_by": "Editor Sentinel",
+               "private_notes": "PRIVATE-SENTINEL"}],
+             [{"action_id": "family-w-2024-act-t1", "recommendation_id": "family-w-2024-rec-1",
+               "agency": "safeguarding-partnership", "delivery": "not-started", "user": "Editor Sentinel"}])
+    monkeypatch.setattr(pub, "tracker_rows", lambda *args: leaky)
+    target = tmp_path / "public.db"
+    pub.publish(reviews_db_path, "tracker.db", target)
+    text = all_text(target)
+    assert "Editor Sentinel" not in text and "PRIVATE-SENTINEL" not in text
+    assert rows(target, "select status from recommendation_status where recommendation_id = 'family-w-2024-rec-1'") \
+        == [("not-started",)]
+    assert rows(target, "select action_id, delivery from action_status") == [("family-w-2024-act-t1", "not-started")]
+
+
+def test_update_status_upserts_in_place(public_no_tracker):
+    counts = pub.update_status(
+        public_no_tracker,
+        [{"recommendation_id": "family-w-2024-rec-1", "response": "accepted", "status": "not-started",
+          "updated_by": "Editor Sentinel"}],
+        [{"action_id": "family-w-2024-act-t1", "recommendation_id": "family-w-2024-rec-1",
+          "agency": "safeguarding-partnership", "delivery": "not-started", "public_evidence": "Toolkit relaunched"}],
+    )
+    assert counts == (1, 1)
+    assert rows(public_no_tracker, "select response, status from recommendation_status "
+                "where recommendation_id = 'family-w-2024-rec-1'") == [("accepted", "not-started")]
+    # A partial row changes only the columns it names.
+    pub.update_status(public_no_tracker, [{"recommendation_id": "family-w-2024-rec-1", "status": "in-progress"}], [])
+    assert rows(public_no_tracker, "select response, status from recommendation_status "
+                "where recommendation_id = 'family-w-2024-rec-1'") == [("accepted", "in-progress")]
+    assert rows(public_no_tracker, "select count(*) from recommendation_status") == [(4,)]
+    # The FTS index follows the upsert (triggers), so Datasette's ?_search finds it.
+    assert rows(public_no_tracker, "select rowid from action_status_fts where action_status_fts match 'relaunched'") \
+        == rows(public_no_tracker, "select rowid from action_status where action_id = 'family-w-2024-act-t1'")
+    assert "Editor Sentinel" not in all_text(public_no_tracker)
+
+
+def test_update_status_is_one_transaction(public_no_tracker):
+    before = rows(public_no_tracker, "select * from recommendation_status order by 1")
+    with pytest.raises(sqlite3.Error):
+        pub.update_status(
+            public_no_tracker,
+            [{"recommendation_id": "family-w-2024-rec-1", "status": "in-progress"}],
+            [{"action_id": "x-act-1", "delivery": object()}],  # cannot be bound: the whole call fails
+        )
+    assert rows(public_no_tracker, "select * from recommendation_status order by 1") == before
+    assert rows(public_no_tracker, "select count(*) from action_status") == [(0,)]
+
+
+def test_update_status_follows_aliases_and_drops_unknown_recommendations(public_no_tracker):
+    conn = sqlite3.connect(public_no_tracker)
+    conn.execute("insert into recommendation_aliases values ('baby-q-2019-rec-s9', 'baby-q-2019-rec-s1', 'test')")
+    conn.commit()
+    conn.close()
+    pub.update_status(public_no_tracker, [
+        {"recommendation_id": "baby-q-2019-rec-s9", "status": "awaiting-response"},
+        {"recommendation_id": "no-such-rec", "status": "completed"},
+    ], [])
+    got = dict(rows(public_no_tracker, "select recommendation_id, status from recommendation_status"))
+    assert got["baby-q-2019-rec-s1"] == "awaiting-response"
+    assert "no-such-rec" not in got and "baby-q-2019-rec-s9" not in got
+
+
+def test_publish_command(reviews_db_path, tmp_path):
+    target = tmp_path / "out" / "public.db"
+    result = CliRunner().invoke(pub.publish_command, [str(reviews_db_path), str(tmp_path / "none.db"), str(target)])
+    assert result.exit_code == 0, result.output
+    assert "4 recommendations" in result.output and "no tracker" in result.output
+    assert target.exists()
+
+
+def test_publish_command_needs_the_reviews_db(tmp_path):
+    result = CliRunner().invoke(pub.publish_command, [str(tmp_path / "nope.db"), "t.db", str(tmp_path / "p.db")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output

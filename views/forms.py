@@ -1,0 +1,60 @@
+"""Flask-WTF forms for sign-in and the tracker; every one carries a CSRF token."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
+
+from tracker import statuses
+
+_DATE = Regexp(r"^\d{4}-\d{2}-\d{2}$", message="Enter the date as YYYY-MM-DD, for example 2025-03-31")
+
+
+class LoginForm(FlaskForm):
+    name = StringField("User name", validators=[DataRequired(message="Enter your user name"), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password"),
+                                                     Length(max=1024)])
+    next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(message="Enter your current password")])
+    new = PasswordField("New password", validators=[
+        DataRequired(message="Enter a new password"),
+        Length(min=12, max=1024, message="The new password must be at least 12 characters long")])
+    confirm = PasswordField("Confirm the new password", validators=[
+        EqualTo("new", message="The two new passwords do not match")])
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only form (sign out, deactivate): all it needs is the CSRF token."""
+
+
+def _choices(vocabulary: list[dict], selectable_only: bool = False) -> list[tuple[str, str]]:
+    return [(v["key"], v["label"]) for v in vocabulary if not selectable_only or v.get("selectable", True)]
+
+
+class ActionForm(FlaskForm):
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    delivery = SelectField("Delivery status", choices=_choices(statuses.DELIVERY), validate_choice=False)
+    assurance = SelectField("Assurance", choices=_choices(statuses.ASSURANCE), validate_choice=False)
+    target_date = StringField("Target date", validators=[Optional(), _DATE])
+    public_evidence = TextAreaField("Evidence (public)", validators=[Length(max=5000)])
+    private_notes = TextAreaField("Notes (private: board, business unit and your agency only)",
+                                  validators=[Length(max=5000)])
+    note = StringField("Why are you making this change? (kept in the history)", validators=[Length(max=5000)])
+
+
+class RecommendationForm(FlaskForm):
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    response = SelectField("Response", choices=_choices(statuses.RESPONSES), validate_choice=False)
+    owner = StringField("Owner", validators=[Length(max=200)])
+    target_date = StringField("Target date", validators=[Optional(), _DATE])
+    note = StringField("Why are you making this change? (kept in the history)", validators=[Length(max=5000)])
+
+
+class AddActionForm(FlaskForm):
+    agency = SelectField("Agency", choices=[], validate_choice=False)
+    action = TextAreaField("Action", validators=[DataRequired(message="Describe the action"), Length(max=5000)])
+    target_date = StringField("Target date", validators=[Optional(), _DATE])
+    note = StringField("Note (kept in the history)", validators=[Length(max=5000)])
