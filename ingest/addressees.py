@@ -52,6 +52,7 @@ _CO_ADDRESSEE = re.compile(
     r"|\b(?:write|writes|writing|report|reports|reporting)\s+to\b"
     r"|\braise\s+(?:\w+\s+){0,3}?with\b"
     r"|\bensure[sd]?\b(?:\s+that\b)?"
+    r"|\brecommend(?:s|ed)?\s+that\b"
     r"|\b(?:led|chaired|co-ordinated|coordinated|delivered|undertaken|owned|overseen|supported)\s+by\b"
     r"|\b(?:lead(?:\s+agenc(?:y|ies)|\s+organisations?|\s+partners?)?|owners?|responsible(?:\s+agenc(?:y|ies))?|"
     r"for the attention of|addressed to)\s*[:\-\u2013]",

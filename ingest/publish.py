@@ -42,7 +42,7 @@ left join recommendation_status s on s.recommendation_id = r.id
 # Names that must never appear in the public file, whatever table or column they come from.
 PRIVATE_TABLE = re.compile(r"user|password|session|audit|login|secret|token|credential", re.I)
 PRIVATE_COLUMN = re.compile(
-    r"password|private|session|secret|token|email|^user$|^user_?(id|name)$|_by$|^editor", re.I
+    r"password|private|session|secret|token|email|^user$|^user_?(id|name)$|_by$|^editor|^owner$|^note$", re.I
 )
 
 

@@ -149,9 +149,10 @@ def test_private_findings_names_private_tables_and_columns():
     conn = sqlite3.connect(":memory:")
     conn.executescript(
         "create table users (id, name); create table action_status (action_id, private_notes, updated_by);"
-        "create table reviews (id, notes, title)"
+        "create table reviews (id, notes, title); create table tracking (owner, note)"
     )
-    assert pub.private_findings(conn) == ["users", "action_status.private_notes", "action_status.updated_by"]
+    assert pub.private_findings(conn) == [
+        "users", "action_status.private_notes", "action_status.updated_by", "tracking.owner", "tracking.note"]
 
 
 def test_a_failed_publish_leaves_the_previous_public_db(reviews_db_path, public_no_tracker, monkeypatch):

@@ -300,6 +300,18 @@ def review(review_id: str):
     )
 
 
+@bp.get("/reviews/<review_id>/documents/<path:file>")
+def document(review_id: str, file: str):
+    """The text read from one document, paragraph by paragraph: where search hits on report text link."""
+    conn = get_db()
+    item = queries.review(conn, review_id)
+    doc = queries.document(conn, review_id, file) if item else None
+    if doc is None:
+        abort(404, description="There is no such document.")
+    return render_template("document.html", review=item, document=doc,
+                           paragraphs=queries.paragraphs(conn, doc["id"]))
+
+
 @bp.get("/recommendations/<rec_id>")
 def recommendation(rec_id: str):
     conn = get_db()

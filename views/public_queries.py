@@ -116,6 +116,16 @@ def documents(conn: sqlite3.Connection, review_id: str) -> list[dict]:
     return _rows(conn, "select * from documents where review_id = :id order by file", {"id": review_id})
 
 
+def document(conn: sqlite3.Connection, review_id: str, file: str) -> dict | None:
+    return _one(conn, "select * from documents where review_id = :review_id and file = :file",
+                {"review_id": review_id, "file": file})
+
+
+def paragraphs(conn: sqlite3.Connection, document_id: str) -> list[dict]:
+    return _rows(conn, "select page, seq, text from paragraphs where document_id = :id order by seq",
+                 {"id": document_id})
+
+
 def review_learning_points(conn: sqlite3.Connection, review_id: str) -> list[dict]:
     sql = f"""select l.*, d.file as document_file, {LP_THEMES}
               from learning_points l left join documents d on d.id = l.document_id

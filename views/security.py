@@ -53,8 +53,10 @@ def render_error(error: HTTPException):
         return jsonify({"error": {"status": code, "title": error.name,
                                   "detail": error.description}}), code
     template = ERROR_TEMPLATES.get(code, "errors/generic.html")
+    # Only a message a view chose to give (abort(400, description=...)) is shown, not the default.
+    detail = error.description if error.description != type(error).description else None
     try:
-        body = render_template(template, error=error, code=code)
+        body = render_template(template, error=error, code=code, detail=detail)
     except Exception:  # a broken template must not turn an error page into a traceback
         body = f"<!DOCTYPE html><title>{code}</title><h1>Sorry, there is a problem ({code})</h1>"
     response = Response(body, status=code, mimetype="text/html")

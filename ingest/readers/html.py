@@ -25,7 +25,7 @@ DROP = {"script", "style", "nav", "header", "footer", "noscript", "template", "h
 HEADINGS = {f"h{i}": i for i in range(1, 7)}
 TEXT_BLOCKS = {"p", "pre", "dt", "figcaption", "address", "caption", "summary"}
 CONTAINERS = {"html", "body", "main", "div", "section", "article", "aside", "blockquote", "dl", "dd",
-              "figure", "details", "center", "fieldset", "span-block"}
+              "figure", "details", "center", "fieldset"}
 LISTS = {"ul", "ol", "menu"}
 SKIP_IN_TEXT = LISTS | {"table"} | DROP
 _OL_TYPES = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
