@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from views import register_blueprints
+from views import security
 from views.db import init_app as init_db
 
 
@@ -44,5 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     init_db(app)
+    security.init_app(app)
     register_blueprints(app)
     return app

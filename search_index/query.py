@@ -23,6 +23,7 @@ MIN_PREFIX = 3
 _TOKEN = re.compile(r'(?P<neg>-?)"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+)|"')
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+_FIELD_PREFIX = re.compile(r"^\w+:+")  # `title:neglect` searches for neglect, `id:*` for nothing
 
 
 @dataclass
@@ -76,7 +77,8 @@ def _items(text: str) -> list[Item]:
             pending_not = True
             continue
         neg = pending_not or (token.startswith("-") and len(token) > 1)
-        core = token.lstrip("-+").strip("()[]{}<>.,;:!?'")
+        core = _FIELD_PREFIX.sub("", token.lstrip("-+").strip("()[]{}<>.,;!?'"))
+        core = core.strip("()[]{}<>.,;:!?'")
         if _HYPHENATED.fullmatch(core.rstrip("*")):
             new = [Item("phrase", core.rstrip("*").replace("-", " "))]
         else:

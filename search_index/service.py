@@ -60,6 +60,13 @@ class _Opened:
         self.searcher = self.index.searcher()
         self.facets = FacetCache(self.searcher)
 
+    def reopen(self) -> None:
+        """Pick up a commit made in place (a status update). A fresh reader, not refresh():
+        Whoosh's reader reuse would keep the old segment reader and miss the new deletion."""
+        old, self.searcher = self.searcher, self.index.searcher()
+        self.facets = FacetCache(self.searcher)
+        old.close()
+
     def close(self) -> None:
         self.searcher.close()
         self.index.close()
@@ -89,8 +96,7 @@ class SearchService:
                 if opened is not None:
                     opened.close()
             elif not opened.searcher.up_to_date():
-                opened.searcher = opened.searcher.refresh()
-                opened.facets = FacetCache(opened.searcher)
+                opened.reopen()
         except Exception:  # noqa: BLE001 - a half-deleted or unreadable index: keep the old one
             log.exception("could not open search index %s", version)
         return self._opened

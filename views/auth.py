@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import sys
 from datetime import timedelta
 from getpass import getpass
 from urllib.parse import urlsplit
@@ -168,7 +169,7 @@ def _known_agencies() -> set[str] | None:
 
 
 def _read_password() -> str:
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     if stdin.isatty():
         first, second = getpass("Password: "), getpass("Password again: ")
         if first != second:

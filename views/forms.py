@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (HiddenField, IntegerField, PasswordField, SelectChoice, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
 from tracker import statuses
@@ -30,14 +31,15 @@ class ConfirmForm(FlaskForm):
     """A button-only form (sign out, deactivate): all it needs is the CSRF token."""
 
 
-def _choices(vocabulary: list[dict], selectable_only: bool = False) -> list[tuple[str, str]]:
-    return [(v["key"], v["label"]) for v in vocabulary if not selectable_only or v.get("selectable", True)]
+def choices(vocabulary: list[dict], keep: str | None = None) -> list[SelectChoice]:
+    """Options from a vocabulary: selectable ones, plus `keep` (an ingested-only current value)."""
+    return [SelectChoice(v["key"], v["label"]) for v in vocabulary if v.get("selectable", True) or v["key"] == keep]
 
 
 class ActionForm(FlaskForm):
     version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
-    delivery = SelectField("Delivery status", choices=_choices(statuses.DELIVERY), validate_choice=False)
-    assurance = SelectField("Assurance", choices=_choices(statuses.ASSURANCE), validate_choice=False)
+    delivery = SelectField("Delivery status", choices=choices(statuses.DELIVERY), validate_choice=False)
+    assurance = SelectField("Assurance", choices=choices(statuses.ASSURANCE), validate_choice=False)
     target_date = StringField("Target date", validators=[Optional(), _DATE])
     public_evidence = TextAreaField("Evidence (public)", validators=[Length(max=5000)])
     private_notes = TextAreaField("Notes (private: board, business unit and your agency only)",
@@ -47,7 +49,7 @@ class ActionForm(FlaskForm):
 
 class RecommendationForm(FlaskForm):
     version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
-    response = SelectField("Response", choices=_choices(statuses.RESPONSES), validate_choice=False)
+    response = SelectField("Response", choices=choices(statuses.RESPONSES), validate_choice=False)
     owner = StringField("Owner", validators=[Length(max=200)])
     target_date = StringField("Target date", validators=[Optional(), _DATE])
     note = StringField("Why are you making this change? (kept in the history)", validators=[Length(max=5000)])

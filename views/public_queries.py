@@ -44,7 +44,8 @@ REVIEW_THEMES = ("(select group_concat(theme, '|') from review_themes vt "
                  "where vt.review_id = v.id) as themes")
 REC_COLUMNS = ("r.id, r.review_id, r.number, r.text, r.wording, r.rec_type, r.page, r.document_id, "
                "r.source_url, r.origin, d.file as document_file")
-REC_FROM = "recommendations r left join documents d on d.id = r.document_id"
+DOC_JOIN = "left join documents d on d.id = r.document_id"
+REC_FROM = f"recommendations r {DOC_JOIN}"
 # Newest first: `published` is YYYY, YYYY-MM or YYYY-MM-DD, so text order is date order.
 NEWEST = "v.published desc, v.id"
 
@@ -179,7 +180,7 @@ def theme_learning_points(conn: sqlite3.Connection, slug: str) -> list[dict]:
 def theme_recommendations(conn: sqlite3.Connection, slug: str) -> list[dict]:
     sql = f"""select {REC_COLUMNS}, {REC_THEMES}, {REC_AGENCIES},
                 v.title as review_title, v.published
-              from recommendation_themes x join {REC_FROM} on r.id = x.recommendation_id
+              from recommendation_themes x join recommendations r on r.id = x.recommendation_id {DOC_JOIN}
               join reviews v on v.id = r.review_id where x.theme = :slug
               order by {NEWEST}, r.rowid"""
     return _rows(conn, sql, {"slug": slug}, lists=("themes", "agencies"))
@@ -210,7 +211,7 @@ def theme_by_year(conn: sqlite3.Connection, slug: str) -> list[dict]:
 def agency_recommendations(conn: sqlite3.Connection, slug: str) -> list[dict]:
     sql = f"""select {REC_COLUMNS}, {REC_THEMES}, {REC_AGENCIES},
                 v.title as review_title, v.published
-              from recommendation_agencies x join {REC_FROM} on r.id = x.recommendation_id
+              from recommendation_agencies x join recommendations r on r.id = x.recommendation_id {DOC_JOIN}
               join reviews v on v.id = r.review_id where x.agency = :slug
               order by {NEWEST}, r.rowid"""
     return _rows(conn, sql, {"slug": slug}, lists=("themes", "agencies"))

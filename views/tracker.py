@@ -10,6 +10,7 @@ from datetime import date
 import click
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
                    url_for)
+from wtforms import SelectChoice
 
 from tracker import changes, dashboard, exports, permissions, public, statuses, store
 from tracker import state as state_mod
@@ -17,7 +18,7 @@ from tracker import users as users_mod
 from tracker.backup import BackupError, backup
 from views.auth import login_required
 from views.db import get_db, get_tracker_db
-from views.forms import ActionForm, AddActionForm, ConfirmForm, RecommendationForm
+from views.forms import ActionForm, AddActionForm, ConfirmForm, RecommendationForm, choices
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker", cli_group=None)
 
@@ -156,8 +157,7 @@ def edit_action(action_id: str):
     if not allowed:
         return _forbidden(f"You can only change actions for your own agency; this action belongs to {agency_name}.")
     form = ActionForm()
-    form.delivery.choices = [(v["key"], v["label"]) for v in statuses.DELIVERY
-                             if v.get("selectable", True) or v["key"] == action.delivery]
+    form.delivery.choices = choices(statuses.DELIVERY, keep=action.delivery)
     conflict = None
     if request.method == "GET":
         form.version.data = action.version
@@ -195,7 +195,7 @@ def add_action(rec_id: str):
     rec = _rec_or_404(loaded, rec_id)
     form = AddActionForm()
     names = loaded.agency_names or {a: a for a in rec.agencies}
-    form.agency.choices = [(slug, name) for slug, name in sorted(names.items(), key=lambda kv: kv[1])]
+    form.agency.choices = [SelectChoice(slug, name) for slug, name in sorted(names.items(), key=lambda kv: kv[1])]
     if form.validate_on_submit():
         taken = {a.action_id for a in loaded.all_actions(include_orphans=True)}
         try:

@@ -50,11 +50,14 @@ def split_label(text: str) -> tuple[str | None, str, bool]:
 
 
 def _plausible_letter_label(label: str, rest: str) -> bool:
-    """'A. Smith' or 'I. think' are not list items: a letter label needs a capital or a
-    lower-case sentence after it and must not be an initial before a surname."""
-    if label.endswith(")"):
+    """'A. Smith said' is an initial, not a list item: a single capital with a full stop only
+    counts as a label before a longer sentence; "b." and "iii." always count."""
+    if label.endswith(")") or not label.isupper() or len(label) > 1:
         return True
-    return len(rest.split()) > 2
+    words = rest.split()
+    return len(words) > 3 and not (words[0][:1].isupper() and words[1][:1].islower() and len(words[0]) > 2
+                                   and words[0] not in {"The", "All", "Each", "Every", "When", "Where", "There"}
+                                   and words[1] in {"said", "was", "is", "has", "had", "told", "and"})
 
 
 def is_toc_line(text: str) -> bool:
