@@ -20,7 +20,8 @@ _ROLES = (
     ("due", re.compile(r"\b(?:target|timescales?|time\s*scales?|due|deadline|by\s+when|completion\s+date|date)\b", re.I)),
     ("agency", re.compile(r"\b(?:lead|owners?|agenc(?:y|ies)|responsible|responsibility|organisations?|who|by\s+whom|partner)\b", re.I)),
     ("action", re.compile(r"\b(?:actions?|activit(?:y|ies)|tasks?|what\s+will|how\s+will|response)\b", re.I)),
-    ("recommendation", re.compile(r"\b(?:recommendations?|rec\.?|ref\.?|refs|no\.?|number|nos?|#)$|^(?:recommendations?|rec\b)", re.I)),
+    ("number", re.compile(r"^(?:no\.?|nos?\.?|number|ref\.?|refs?|#|rec\.?\s*(?:no\.?|ref\.?)?|item)$", re.I)),
+    ("recommendation", re.compile(r"\brecommendations?\b|^rec\b", re.I)),
     ("progress", re.compile(r"\b(?:progress|update|evidence|outcome|comments?)\b", re.I)),
     ("learning", re.compile(r"\b(?:learning|findings?|lessons?|key\s+messages?)\b", re.I)),
 )
@@ -82,22 +83,23 @@ def make_tables(blocks: list[Block]) -> list[Table]:
     """Group table rows by table index, find each header, and carry a header-less table that
     continues the previous one across a page break (same number of columns) on with its roles."""
     tables: list[Table] = []
-    by_index: dict[int | None, Table] = {}
+    prev: Block | None = None
     for b in blocks:
-        if b.kind != "table_row":
-            continue
-        key = b.table
-        if key not in by_index or key is None and tables and tables[-1].rows and tables[-1].rows[-1] is not b:
-            by_index[key] = Table(key, [])
-            tables.append(by_index[key])
-        by_index[key].rows.append(b)
+        if b.kind == "table_row":
+            if not tables or prev is None or b.table != tables[-1].index:
+                tables.append(Table(b.table, []))
+            tables[-1].rows.append(b)
+            prev = b
+        else:
+            prev = None
     previous: Table | None = None
     for table in tables:
-        header_rows = [r for r in table.rows if _is_header(r)][:1]
-        if header_rows and header_rows[0] is table.rows[0] or (header_rows and header_rows[0].header):
-            table.header = header_rows[0].cells or []
+        first = table.rows[0]
+        head = next((r for r in table.rows if r.header), first if _is_header(first) else None)
+        if head is not None:
+            table.header = head.cells or []
             table.roles = column_roles(table.header)
-            table.rows = [r for r in table.rows if r is not header_rows[0] and not _same_cells(r, header_rows[0])]
+            table.rows = [r for r in table.rows if r is not head and not r.header and not _same_cells(r, head)]
         elif previous is not None and previous.roles and table.rows and \
                 len(table.rows[0].cells or []) == len(previous.header or []):
             table.header, table.roles = previous.header, previous.roles
@@ -128,7 +130,7 @@ def agency_actions(table: Table, resolve_rec) -> list[dict]:
     actions: list[dict] = []
     rec, agency = None, None
     for row in table.rows:
-        rec_cell = table.cell(row, "recommendation")
+        rec_cell = table.cell(row, "number") or table.cell(row, "recommendation")
         if rec_cell:
             rec = resolve_rec(rec_cell)
         action = table.cell(row, "action")

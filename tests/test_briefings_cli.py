@@ -11,7 +11,7 @@ from docx import Document
 
 from briefings.cli import cli
 from ingest.load import write_database
-from tests.test_briefings_data import shared_theme_records
+from tests.briefing_data import shared_theme_records
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from briefings.content import (
 )
 from briefings.text import CUT_NOTE, fit_items, word_count
 from ingest.load import vocabulary_rows, write_database
-from tests.test_briefings_data import long_records, shared_theme_records
+from tests.briefing_data import long_records, shared_theme_records
 
 ON = date(2026, 3, 2)
 

@@ -14,7 +14,7 @@ from docx.shared import Cm
 from briefings.content import SUMMARY_LABEL, TITLES, review_briefing, theme_briefing
 from briefings.docx_writer import write_docx
 from ingest.load import write_database
-from tests.test_briefings_data import long_records
+from tests.briefing_data import long_records
 
 ON = date(2026, 3, 2)
 BASE = "https://learning.example.org"

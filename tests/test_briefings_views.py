@@ -13,7 +13,7 @@ from app import create_app
 from briefings import uses
 from briefings.content import SUMMARY_LABEL, TITLES
 from ingest.load import write_database
-from tests.test_briefings_data import shared_theme_records
+from tests.briefing_data import shared_theme_records
 from tracker.store import connect
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
