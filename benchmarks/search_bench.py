@@ -161,14 +161,15 @@ def fts5_search(conn: sqlite3.Connection, query: dict) -> int:
         f"ORDER BY bm25(docs, 4.0, 2.0, 1.0) LIMIT {TOP_K}", params).fetchall()
     if not query["faceted"]:
         return len(rows)
+    # one pass joins each matched row to its facet columns; the GROUP BYs then scan that small table
     conn.execute("DROP TABLE IF EXISTS temp.m")
-    conn.execute(f"CREATE TEMP TABLE m AS SELECT rowid AS id FROM docs WHERE {where}", params)
+    conn.execute(f"CREATE TEMP TABLE m AS SELECT meta.* FROM docs JOIN meta ON meta.rowid = docs.rowid "
+                 f"WHERE {where}", params)
     total = conn.execute("SELECT count(*) FROM temp.m").fetchone()[0]
     for column in ("kind", "review", "year", "type", "status", "wording"):
-        conn.execute(f"SELECT {column}, count(*) FROM temp.m JOIN meta ON meta.rowid = m.id "
-                     f"GROUP BY {column}").fetchall()
-    conn.execute("SELECT theme, count(*) FROM temp.m JOIN doc_theme ON docid = m.id GROUP BY theme").fetchall()
-    conn.execute("SELECT agency, count(*) FROM temp.m JOIN doc_agency ON docid = m.id GROUP BY agency").fetchall()
+        conn.execute(f"SELECT {column}, count(*) FROM temp.m GROUP BY {column}").fetchall()
+    conn.execute("SELECT theme, count(*) FROM temp.m JOIN doc_theme ON docid = m.rowid GROUP BY theme").fetchall()
+    conn.execute("SELECT agency, count(*) FROM temp.m JOIN doc_agency ON docid = m.rowid GROUP BY agency").fetchall()
     return total
 
 

@@ -51,13 +51,15 @@ _CO_ADDRESSEE = re.compile(
     r"|\balongside\b"
     r"|\b(?:write|writes|writing|report|reports|reporting)\s+to\b"
     r"|\braise\s+(?:\w+\s+){0,3}?with\b"
-    r"|\bensure[sd]?\b(?:\s+that\b)?"
+    r"|\b(?:ensure[sd]?|make\s+sure)\b(?:\s+that\b)?"
     r"|\brecommend(?:s|ed)?\s+that\b"
     r"|\b(?:led|chaired|co-ordinated|coordinated|delivered|undertaken|owned|overseen|supported)\s+by\b"
     r"|\b(?:lead(?:\s+agenc(?:y|ies)|\s+organisations?|\s+partners?)?|owners?|responsible(?:\s+agenc(?:y|ies))?|"
     r"for the attention of|addressed to)\s*[:\-\u2013]",
     re.IGNORECASE,
 )
+# Co-addressee phrases that count even before the directive ("It is recommended that X ...").
+_ANYWHERE = re.compile(r"recommend|lead|owner|responsible|for the attention|addressed|led|chaired", re.I)
 # Words allowed between agency names in a co-addressee phrase ("colleagues in health and education").
 _FILLER = frozenset(
     """the a an all each every any local relevant their its our other partner and or both also including
@@ -132,7 +134,11 @@ def addressees(text: str) -> list[str]:
             span = _subject_span(clause, directive.start())
             for m in agency_mentions(span):
                 hits.update(m.slugs)
+        first = _DIRECTIVE.search(clause)
+        predicate_start = first.start() if first else 0
         for trigger in _CO_ADDRESSEE.finditer(clause):
+            if trigger.start() < predicate_start and not _ANYWHERE.match(trigger.group()):
+                continue  # "agencies that work with the police should ...": inside the subject
             for m in _noun_phrase_mentions(clause, trigger.end(), mentions):
                 hits.update(m.slugs)
     return [slug for slug in load_taxonomy().slugs("agencies") if slug in hits]

@@ -156,24 +156,31 @@ def find_title(doc: Document, cover: list[Block]) -> str | None:
     meta_ok = len(meta) >= 8 and " " in meta and not _JUNK_TITLE.match(meta) and "_" not in meta
     headings = [b for b in cover if b.kind == "heading"] or cover[:3]
     candidates = []
-    for i, b in enumerate(headings):
+    for b in headings:
         text = b.text.strip()
         if not text or (find_publisher(text) and len(text.split()) <= 8 and not any(p.search(text) for _, p in _TYPES)):
             continue
         if text.lower() in ("contents", "table of contents"):
             continue
-        nxt = headings[i + 1].text.strip() if i + 1 < len(headings) else ""
-        if any(p.search(text) for _, p in _TYPES) and nxt and len(nxt.split()) <= 6 and \
-                (_CODED_SUBJECT.search(nxt) or re.fullmatch(r"[\"\u201c]?[A-Z][a-z]{2,15}[\"\u201d]?", nxt)):
+        at = next(i for i, c in enumerate(cover) if c is b)
+        nxt = cover[at + 1].text.strip() if at + 1 < len(cover) else ""
+        if any(p.search(text) for _, p in _TYPES) and not _CODED_SUBJECT.search(text) and nxt and \
+                len(nxt.split()) <= 6 and (_CODED_SUBJECT.fullmatch(nxt.strip("\"\u201c\u201d")) or
+                                           re.fullmatch(r"[\"\u201c]?[A-Z][a-z]{2,15}[\"\u201d]?", nxt)):
             text = f"{text}: {nxt}"
         candidates.append(text)
-    first = candidates[0] if candidates else None
-    informative = next((c for c in candidates if any(p.search(c) for _, p in _TYPES) or _CODED_SUBJECT.search(c)), None)
-    if informative:
-        return informative
+    candidates = [c for c in candidates if len(c.split()) <= 20 and not c.endswith(".")]
+    typed = [c for c in candidates if any(p.search(c) for _, p in _TYPES)]
+    if typed:
+        return typed[0]
+    if meta_ok and any(p.search(meta) for _, p in _TYPES):
+        return meta
+    coded = [c for c in candidates if _CODED_SUBJECT.search(c)]
+    if coded:
+        return coded[0]
     if meta_ok:
         return meta
-    return first or (meta or None)
+    return candidates[0] if candidates else (meta or None)
 
 
 def review_metadata(doc: Document) -> dict:

@@ -23,7 +23,7 @@ _NOT_RECS = re.compile(
 _MIXED = re.compile(r"\b(?:findings?|learning|conclusions?|lessons)\b.*\band recommendations?\b", re.I)
 _LEARNING_HEADING = re.compile(
     r"^(?:the |our |key |main |summary of (?:the )?|overarching |emerging |additional )*"
-    r"(?:findings?|learning(?: points?| themes?| for practice| from (?:this|the) review| and reflection)?|"
+    r"(?:findings?|learning(?!\s+(?:summary|summaries|brief|briefing|review))(?: points?| themes?| for practice| from (?:this|the) review| and reflection)?|"
     r"lessons?(?: learn[te]d| to be learn[te]d)?|conclusions?|key messages?|messages for practice|"
     r"practice (?:learning|points|messages)|what (?:we|did we|have we) learn[te]d|what did we learn|"
     r"things to remember|key information|what (?:does )?good practice looks? like|good practice|"

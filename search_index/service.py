@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,7 +160,7 @@ class SearchService:
             total, facet_counts = (len(results) if exact else results.estimated_length()), {}
         start = (page - 1) * per_page
         hits = [self._hit(results[i], parsed) for i in range(start, min(start + per_page, results.scored_length()))]
-        suggestion = self._suggest(searcher, parsed, filters) if total == 0 else None
+        suggestion = self._suggest(searcher, parsed) if total == 0 else None
         return SearchResults(hits=hits, total=total, page=page, pages=math.ceil(total / per_page),
                              facets=facet_counts, suggestion=suggestion, query=parsed.text,
                              total_is_exact=exact)
@@ -172,7 +173,7 @@ class SearchService:
         out["score"] = hit.score
         return out
 
-    def _suggest(self, searcher, parsed: Parsed, filters: dict) -> str | None:
+    def _suggest(self, searcher, parsed: Parsed) -> str | None:
         """"Did you mean": each unknown word replaced by its nearest indexed word, if any."""
         reader = searcher.reader()
         text, changed = parsed.text, False
@@ -225,5 +226,4 @@ class SearchService:
 
 
 def _replace_word(text: str, word: str, replacement: str) -> str:
-    import re
     return re.sub(rf"(?i)\b{re.escape(word)}\b", replacement, text, count=1)

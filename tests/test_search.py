@@ -265,11 +265,14 @@ def test_clean_caps_and_strips():
 
 # -- index lifecycle ------------------------------------------------------------------------------------
 
-def test_missing_index_degrades_gracefully(tmp_path):
+def test_missing_index_degrades_gracefully_then_recovers(sample_db_path, tmp_path):
     svc = SearchService(tmp_path / "none")
     results = svc.search("neglect")
     assert results.index_missing and results.hits == [] and results.total == 0
     assert svc.related("recommendation", "x") == []
+    build_index(sample_db_path, tmp_path / "none")
+    results = svc.search("neglect")
+    assert not results.index_missing and results.total == 3
 
 
 def test_rebuild_is_atomic_and_service_follows(reviews_db_path, tmp_path, monkeypatch):

@@ -1,6 +1,8 @@
 """Every forbidden change is refused and leaves the database as it was."""
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from tests.test_tracker_fixtures import (action_row, audit_count, signed_in, tracker_app,  # noqa: F401
@@ -87,8 +89,8 @@ def test_admin_changes_anything(tracker_app, tracker_conn):
                           data={"version": "0", "response": "accepted-in-part", "owner": "Head of Service",
                                 "target_date": "2023-12-31"})
     assert response.status_code == 302
-    assert tuple(_rec_row(tracker_conn)[["response", "owner", "target_date"].__getitem__(i)] for i in range(3)) \
-        == ("accepted-in-part", "Head of Service", "2023-12-31")
+    row = _rec_row(tracker_conn)
+    assert (row["response"], row["owner"], row["target_date"]) == ("accepted-in-part", "Head of Service", "2023-12-31")
     response = admin.post("/tracker/recommendations/child-t-2022-rec-1/actions/new",
                           data={"agency": "police", "action": "Train custody staff", "target_date": "2023-03-01"})
     assert response.status_code == 302
@@ -98,7 +100,6 @@ def test_admin_changes_anything(tracker_app, tracker_conn):
 
 def test_public_functions_never_carry_names_or_private_notes(tracker_app, tracker_conn):
     signed_in(tracker_app, "pat").post(ACTION, data={**EDIT, "note": "because pat said so"})
-    import sqlite3
     reviews = sqlite3.connect(tracker_app.config["DATABASE"])
     exported = repr(public.export_rows(tracker_conn, reviews)) + repr(
         public.action_states(tracker_conn, reviews, "child-t-2022-rec-1")) + repr(

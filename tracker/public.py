@@ -143,10 +143,11 @@ def _call_search_index(app, rec_id: str, status: str | None) -> None:
         import search_index
     except ImportError:
         return
+    update = getattr(search_index, "update_status", None)
     index_dir = app.config.get("SEARCH_INDEX_DIR")
-    if status is None or not hasattr(search_index, "update_status") or not index_dir:
+    if status is None or update is None or not index_dir or not os.path.isdir(index_dir):
         return
     try:
-        search_index.update_status(index_dir, rec_id, status)
+        update(index_dir, rec_id, status)
     except Exception as exc:  # noqa: BLE001 - as above: the index is rebuilt by the next build
         log.warning("could not update the search index for %s: %s", rec_id, exc)

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker import statuses
+from tracker import statuses, store
 
 
 @dataclass
@@ -180,7 +180,7 @@ def load(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection) -> 
             orphans[rec_id] = RecommendationState(rec_id, None, None, "", orphaned=True)
         return orphans[rec_id]
 
-    tracking = tracker_conn.execute("SELECT * FROM recommendation_tracking ORDER BY recommendation_id").fetchall()
+    tracking = store.rows(tracker_conn, "SELECT * FROM recommendation_tracking ORDER BY recommendation_id")
     # A recommendation's own row wins over one reached through an alias.
     for row in sorted(tracking, key=lambda r: r["recommendation_id"] not in recs):
         rec = home(row["recommendation_id"])
@@ -189,7 +189,7 @@ def load(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection) -> 
             rec.response, rec.owner, rec.target_date = row["response"], row["owner"], row["target_date"]
             rec.version, rec.updated = row["version"], row["updated_at"]
 
-    tracked = {r["action_id"]: r for r in tracker_conn.execute("SELECT * FROM tracked_actions ORDER BY action_id")}
+    tracked = {r["action_id"]: r for r in store.rows(tracker_conn, "SELECT * FROM tracked_actions ORDER BY action_id")}
     unlinked: list[ActionState] = []
     ingested_ids: set[str] = set()
     for row in reviews_conn.execute(

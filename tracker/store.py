@@ -142,19 +142,23 @@ def append_audit(conn: sqlite3.Connection, *, change_id: str, at: str, user: dic
     )
 
 
+def rows(conn: sqlite3.Connection, sql: str, params: dict | None = None) -> list[sqlite3.Row]:
+    """Rows addressable by column name, whatever row_factory the caller's connection has."""
+    cur = conn.cursor()
+    cur.row_factory = sqlite3.Row
+    return cur.execute(sql, params or {}).fetchall()
+
+
 def history(conn: sqlite3.Connection, recommendation_ids: list[str]) -> list[sqlite3.Row]:
     """Every audit row for the given recommendation ids, newest first."""
     if not recommendation_ids:
         return []
     # json_each keeps the query parameterised for a list of any length.
 
-    return conn.execute(
-        "SELECT * FROM audit WHERE recommendation_id IN (SELECT value FROM json_each(:ids))"
-        " ORDER BY at DESC, id DESC", {"ids": json.dumps(recommendation_ids)}
-    ).fetchall()
+    return rows(conn, "SELECT * FROM audit WHERE recommendation_id IN (SELECT value FROM json_each(:ids))"
+                " ORDER BY at DESC, id DESC", {"ids": json.dumps(recommendation_ids)})
 
 
 def recent_changes(conn: sqlite3.Connection, limit: int = 20) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT * FROM audit WHERE entity != 'user' ORDER BY at DESC, id DESC LIMIT :limit", {"limit": limit}
-    ).fetchall()
+    return rows(conn, "SELECT * FROM audit WHERE entity != 'user' ORDER BY at DESC, id DESC LIMIT :limit",
+                {"limit": limit})

@@ -87,6 +87,13 @@ def http_url(value) -> str | None:
     return text if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+@bp.app_template_filter("local_path")
+def local_path(value) -> str:
+    """A same-site path (as the search index gives for hits), or "#" for anything else."""
+    text = str(value or "")
+    return text if text.startswith("/") and not text.startswith("//") else "#"
+
+
 @bp.app_context_processor
 def _helpers() -> dict:
     return {

@@ -60,8 +60,9 @@ class SearchParams:
         for name in FILTERS:
             for value in filters.get(name, []):
                 out.add(name, value)
-        if values.get("page"):
-            out.add("page", values["page"])
+        for key in ("page", "per_page"):  # per_page only when a caller passes it (the API)
+            if values.get(key):
+                out.add(key, values[key])
         return out
 
     def query_string(self, **changes) -> str:

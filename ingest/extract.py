@@ -1,0 +1,468 @@
+"""Turn a parsed Document into the structured learning of a review (the `ingest extract` JSON).
+
+Rules worth knowing (see also docs in ingest/addressees.py and ingest/plan_tables.py):
+- Recommendations come from sections headed Recommendations (and group headings inside them
+  such as "For the partnership" or "Recommendations for Thames Valley Police", whose agencies
+  become addressees), from "Recommendation 3: ..." anywhere, and from recommendation tables.
+- Numbers are the published labels without decoration: "1." -> "1", "(b)" -> "b", "4.2" stays.
+  Lettered or roman sub-items, and bullets under a numbered recommendation, belong to their
+  parent: they are appended to its text as "(a) ...", so the published number people cite
+  stays the recommendation's id. Only a list that is lettered at its top level gives "a", "b".
+  Unnumbered recommendations are numbered 1, 2, ... in document order.
+- Numbers are unique in a document: the same recommendation repeated (executive summary and
+  body) is merged; when a later group restarts its numbering, that group's numbers are prefixed
+  with the initials of its heading ("For single agencies" 1 -> "SA1"), or "G<n>-" without one.
+- Addressees: the group heading's agencies, a table's Agency/Lead column, and the agencies the
+  text addresses (ingest.addressees). "All agencies"/"partner agencies" means the partnership.
+  A recommendation that addresses nobody explicitly gets the agencies it mentions, and failing
+  those the safeguarding partnership, which owns a local review's recommendations.
+- Learning points: each list item or paragraph in a Findings / Learning / Lessons /
+  Conclusions / Key messages section, and "Finding 2: ..." anywhere.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.addressees import addressees, heading_agencies
+from ingest.document import Block, Document
+from ingest.plan_tables import Table, agency_actions, make_tables, number_in
+from ingest.review_meta import review_metadata
+from ingest.sections import (
+    LEARNING, RECS, clean_number, continues, drop_furniture, heading_core, label_kind, looks_like_heading,
+    lp_label, section_kind, split_text_label,
+)
+from ingest.taxonomy import agencies_in, load_taxonomy, rec_type_of, themes_in
+
+_DIRECTIVE = re.compile(
+    r"\b(?:should|must|shall|need to|needs to|ought to|is asked to|are asked to|to ensure|to consider|to review|"
+    r"to develop|is recommended|are recommended|recommends?)\b|^(?:ensure|review|develop|consider|provide|"
+    r"establish|produce|update|introduce|undertake|seek|commission|agree|promote|raise|strengthen|create|"
+    r"implement|write|explore|set up|share|make|improve|clarify|embed|monitor|audit)\b",
+    re.I,
+)
+_DISCUSSION = re.compile(
+    r"\b(?:makes?|made|following|these|those|below|above|set out|number of|previous|earlier|panel|reviewers?)\b"
+    r"[^.]{0,40}\brecommendations?\b|\brecommendations?\b[^.]{0,30}\b(?:are|were|have been|has been|will be|is|was|"
+    r"below|above|follow|arising|from)\b|:\s*$",
+    re.I,
+)
+_PRONOUN_START = re.compile(r"^(?:it|this|they|these|that|in particular|also|additionally|further(?:more)?|and)\b", re.I)
+_GROUP_LINE = re.compile(
+    r"^(?:recommendations?\s+)?(?:for|to)\s+(?:the\s+)?\w+|\b(?:single|multi)[\s-]agency\b|\bpartnership\b|"
+    r"\bnational\b|\bagenc(?:y|ies)\b", re.I)
+_SOURCE_SUFFIX = re.compile(r"\s*\(\s*(?:\[?source\]?|link|see source)(?:\([^)]*\))?\s*\)\s*\.?\s*$", re.I)
+_URL_SUFFIX = re.compile(r"\s*\(?\s*(?P<url>https?://[^\s)]+)\s*\)?\s*\.?\s*$")
+_INITIAL_STOP = {"for", "the", "to", "of", "and", "recommendations", "recommendation", "a", "an", "all", "by"}
+
+
+@dataclass
+class _Group:
+    heading: str
+    agencies: list[str]
+    ordinal: int
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in re.findall(r"[A-Za-z']+", heading_core(self.heading)) if w.lower() not in _INITIAL_STOP]
+        return "".join(w[0].upper() for w in words)[:4]
+
+
+@dataclass
+class _Item:
+    kind: str  # "rec" | "lp"
+    number: str | None
+    page: int | None
+    group: _Group | None = None
+    parts: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    level: int = 0
+    context: str = ""
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(p.strip() for p in self.parts if p.strip())).strip()
+
+    def add(self, text: str, block: Block | None = None) -> None:
+        self.parts.append(text)
+        if block is not None:
+            self.links.extend(block.links)
+
+
+def _has_directive(text: str) -> bool:
+    return bool(_DIRECTIVE.search(text))
+
+
+class _Walker:
+    """One pass over the blocks in reading order, tracking the section and the open item."""
+
+    def __init__(self, blocks: list[Block]):
+        self.blocks = blocks
+        self.tables = {id(t.rows[0]) if t.rows else None: t for t in make_tables(blocks)}
+        self.all_tables = list(self.tables.values())
+        self.section: str | None = None
+        self.section_level = 0
+        self.group: _Group | None = None
+        self.groups = 0
+        self.context = ""
+        self.current: _Item | None = None
+        self.last: Block | None = None
+        self.recs: list[_Item] = []
+        self.lps: list[_Item] = []
+        self.table_sections: dict[int, str | None] = {}
+
+    # -- items -------------------------------------------------------------------------
+    def _close(self) -> None:
+        self.current = None
+
+    def _start(self, kind: str, number: str | None, text: str, block: Block) -> _Item:
+        item = _Item(kind, number, block.page, self.group if kind == "rec" else None,
+                     level=block.level if block.kind == "list_item" else 0, context=self.context)
+        item.add(text, block)
+        (self.recs if kind == "rec" else self.lps).append(item)
+        self.current = item
+        return item
+
+    def _new_group(self, heading: str) -> None:
+        self.groups += 1
+        self.group = _Group(heading, heading_agencies(heading), self.groups)
+
+    # -- walk --------------------------------------------------------------------------
+    def run(self) -> None:
+        for block in self.blocks:
+            if block.kind == "table_row":
+                table = self.tables.get(id(block))
+                if table is not None:
+                    self._close()
+                    self.table_sections[id(table)] = self.section
+                    self._table(table)
+                continue
+            if looks_like_heading(block):
+                self._heading(block)
+            elif self.section == RECS:
+                self._rec_block(block)
+            elif self.section == LEARNING:
+                self._lp_block(block)
+            else:
+                self._outside(block)
+            self.last = block
+
+    def _heading(self, b: Block) -> None:
+        text = b.text.strip()
+        number, rest, kind = split_text_label(text)
+        self._close()
+        if kind == "rec":
+            self._start("rec", number, rest, b)
+            return
+        lp_number, lp_rest = lp_label(text)
+        if lp_number:
+            if self.section is None:
+                self.section, self.section_level = LEARNING, b.level or 2
+            self.context = lp_rest
+            self._start("lp", None, lp_rest, b)
+            return
+        level = b.level if b.kind == "heading" and b.level else (self.section_level + 1 if self.section else 2)
+        kind = section_kind(text)
+        if kind == RECS:
+            if self.section == RECS and (level > self.section_level or heading_agencies(text)):
+                self._new_group(text)
+            else:
+                self.section, self.section_level, self.group = RECS, level, None
+                if heading_agencies(text):
+                    self._new_group(text)
+        elif kind == LEARNING:
+            self.section, self.section_level, self.context = LEARNING, level, ""
+        elif self.section == RECS and (level > self.section_level or self._group_like(text)):
+            self._new_group(text)
+        elif self.section == LEARNING and level > self.section_level:
+            self.context = text
+        else:
+            self.section, self.group, self.context = None, None, ""
+
+    @staticmethod
+    def _group_like(text: str) -> bool:
+        return len(text.split()) <= 12 and bool(heading_agencies(text) or _GROUP_LINE.search(heading_core(text)))
+
+    def _label(self, b: Block) -> tuple[str | None, str, str | None]:
+        if b.number:
+            number = clean_number(b.number)
+            inner, rest, kind = split_text_label(b.text)
+            if kind == "rec":  # "1. Recommendation 3: ..." keeps the word's number
+                return inner, rest, kind
+            return number, b.text, label_kind(number)
+        return split_text_label(b.text)
+
+    def _rec_block(self, b: Block) -> None:
+        number, text, kind = self._label(b)
+        cur = self.current if self.current is not None and self.current.kind == "rec" else None
+        if number:
+            if cur is not None and cur.number and kind in ("letter", "roman") and \
+                    label_kind(cur.number) in ("number", "dotted"):
+                cur.add(f"({number}) {text}", b)
+                return
+            if cur is not None and b.kind == "list_item" and b.level > cur.level and kind != "dotted":
+                cur.add(f"({number}) {text}", b)
+                return
+            if cur is not None and kind == "dotted" and cur.number and number.startswith(cur.number + ".") \
+                    and not _has_directive(cur.text) and len(cur.text.split()) <= 10:
+                self.recs.remove(cur)
+                self._new_group(cur.text)
+            self._start("rec", number, text, b)
+            return
+        if b.kind == "list_item":
+            if cur is not None and (cur.text.endswith(":") or b.level > cur.level or cur.number):
+                cur.add(text, b)
+            else:
+                self._start("rec", None, text, b)
+            return
+        if cur is not None and (continues(self.last, b) or not cur.text):
+            cur.add(text, b)
+            return
+        if len(text.split()) <= 12 and self._group_like(text) and not _has_directive(text) \
+                and (text.endswith(":") or not text.rstrip().endswith(".")):
+            self._close()
+            self._new_group(text.rstrip(":"))
+            return
+        if cur is not None and cur.number and _has_directive(text) and _PRONOUN_START.match(text):
+            cur.add(text, b)
+            return
+        if _has_directive(text) and not _DISCUSSION.search(text):
+            self._start("rec", None, text, b)
+        else:
+            self._close()
+
+    def _lp_block(self, b: Block) -> None:
+        number, text, kind = self._label(b)
+        if kind == "rec":
+            self._start("rec", number, text, b)
+            return
+        cur = self.current
+        if cur is not None and cur.kind == "rec":
+            if continues(self.last, b) or not cur.text:
+                cur.add(text, b)
+                return
+            self._close()
+            cur = None
+        lp_number, lp_rest = lp_label(text)
+        if lp_number:
+            self._start("lp", None, lp_rest, b)
+            return
+        if b.kind == "list_item":
+            if cur is not None and (kind in ("letter", "roman") or b.level > cur.level) and cur.text.endswith(":"):
+                cur.add(text, b)
+            else:
+                self._start("lp", None, text, b)
+            return
+        if cur is not None and continues(self.last, b):
+            cur.add(text, b)
+        elif text.rstrip().endswith(":") or len(text.split()) < 4:
+            self._close()
+        else:
+            self._start("lp", None, text, b)
+
+    def _outside(self, b: Block) -> None:
+        number, text, kind = split_text_label(b.text)
+        if kind == "rec":
+            self._start("rec", number, text, b)
+            return
+        lp_number, lp_rest = lp_label(b.text)
+        if lp_number:
+            self._start("lp", None, lp_rest, b)
+            return
+        if self.current is not None and (continues(self.last, b) or not self.current.text):
+            self.current.add(b.text, b)
+        else:
+            self._close()
+
+    # -- tables ------------------------------------------------------------------------
+    def _table(self, table: Table) -> None:
+        kind = table.kind
+        if kind == "recommendations" or (kind is None and self.section == RECS):
+            self._rec_table(table)
+        elif kind == "learning" or (kind is None and self.section == LEARNING):
+            self._lp_table(table)
+
+    def _rec_table(self, table: Table) -> None:
+        prev: _Item | None = None
+        for row in table.rows:
+            cells = [c.strip() for c in row.cells or [] if c and c.strip()]
+            if not cells:
+                continue
+            if table.roles:
+                text = table.cell(row, "recommendation")
+                number = number_in(table.cell(row, "number")) if "number" in table.roles else None
+                agency_cell = table.cell(row, "agency")
+            else:
+                text = max(cells, key=len)
+                first = cells[0] if cells[0] != text else ""
+                number = number_in(first) if first else None
+                agency_cell = " ".join(c for c in cells if c not in (text, first))
+            if not text:
+                continue
+            inner, rest, label = split_text_label(text)
+            if number is None and inner and label in ("rec", "number", "dotted"):
+                number, text = inner, rest
+            if number is None and prev is not None and ("number" in table.roles or text[:1].islower()):
+                prev.add(text, row)
+                prev.agencies += [a for a in agencies_in(agency_cell) if a not in prev.agencies]
+                continue
+            if len(text.split()) < 4 and number is None:
+                continue
+            prev = self._start("rec", number, text, row)
+            prev.agencies = agencies_in(agency_cell)
+        self._close()
+
+    def _lp_table(self, table: Table) -> None:
+        for row in table.rows:
+            if table.roles and "learning" in table.roles:
+                text = table.cell(row, "learning")
+            else:
+                text = " ".join(c.strip() for c in row.cells or [] if c and c.strip() and not number_in(c.strip()))
+            if len(text.split()) >= 4:
+                self._start("lp", None, text, row)
+        self._close()
+
+
+# -- finishing -------------------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]+", "", text.lower())
+
+
+def _similar(a: str, b: str, threshold: float) -> bool:
+    na, nb = _norm(a), _norm(b)
+    if not na or not nb:
+        return False
+    if na in nb or nb in na:
+        return min(len(na), len(nb)) >= 40
+    return difflib.SequenceMatcher(None, na[:400], nb[:400]).ratio() >= threshold
+
+
+def _merge_duplicates(items: list[_Item]) -> list[_Item]:
+    kept: list[_Item] = []
+    for item in items:
+        twin = next((k for k in kept if (k.number == item.number and _similar(k.text, item.text, 0.6))
+                     or _similar(k.text, item.text, 0.85)), None)
+        if twin is None:
+            kept.append(item)
+            continue
+        if len(item.text) > len(twin.text):
+            twin.parts, twin.links = item.parts, item.links
+        twin.agencies += [a for a in item.agencies if a not in twin.agencies]
+        if twin.group is None:
+            twin.group = item.group
+    return kept
+
+
+def _number_all(recs: list[_Item]) -> None:
+    """Give unnumbered recommendations 1, 2, ... and make every number unique (module doc)."""
+    counter = 0
+    for rec in recs:
+        if not rec.number:
+            counter += 1
+            rec.number = str(counter)
+    seen: dict[str, int | None] = {}
+    prefixes: dict[int | None, str] = {}
+    for rec in recs:
+        ordinal = rec.group.ordinal if rec.group else None
+        if rec.number in seen and seen[rec.number] != ordinal and ordinal not in prefixes:
+            initials = rec.group.initials if rec.group else ""
+            prefix = initials if initials and not any(
+                p == initials for p in prefixes.values()) else f"G{ordinal or 0}-"
+            prefixes[ordinal] = prefix
+        if ordinal in prefixes:
+            sep = "-" if prefixes[ordinal][-1:].isalpha() and not rec.number[:1].isdigit() else ""
+            rec.number = f"{prefixes[ordinal]}{sep}{rec.number}"
+        base, n = rec.number, 1
+        while rec.number in seen:
+            n += 1
+            rec.number = f"{base}-{n}"
+        seen[rec.number] = ordinal
+
+
+def _rec_agencies(rec: _Item) -> list[str]:
+    found = set(rec.group.agencies if rec.group else []) | set(rec.agencies) | set(addressees(rec.text))
+    if not found:
+        found = set(agencies_in(rec.text)) or {"safeguarding-partnership"}
+    return [slug for slug in load_taxonomy().slugs("agencies") if slug in found]
+
+
+def _lp_text_and_url(item: _Item) -> tuple[str, str | None]:
+    text = item.text
+    url = item.links[-1] if item.links else None
+    m = _URL_SUFFIX.search(text)
+    if m:
+        url = url or m.group("url")
+        text = text[: m.start()].rstrip()
+    text = _SOURCE_SUFFIX.sub("", text).rstrip()
+    return text, url
+
+
+def _resolver(recs: list[_Item]):
+    def resolve(cell: str) -> str | None:
+        number = number_in(cell)
+        if number:
+            return number
+        match = next((r for r in recs if _similar(r.text, cell, 0.6)), None)
+        return match.number if match else None
+    return resolve
+
+
+def extract(document: Document) -> dict:
+    """The structured learning in one parsed document (JSON-ready)."""
+    walker = _Walker(drop_furniture(document.blocks))
+    walker.run()
+    recs = _merge_duplicates([r for r in walker.recs if len(r.text.split()) >= 3])
+    _number_all(recs)
+    resolve = _resolver(recs)
+    actions: list[dict] = []
+    for table in walker.all_tables:
+        if table.kind == "actions":
+            actions += agency_actions(table, resolve)
+
+    recommendations = []
+    for rec in recs:
+        agencies = _rec_agencies(rec)
+        rec_type = "national-escalation" if "national-government" in addressees(rec.text) else rec_type_of(rec.text)
+        recommendations.append({
+            "number": rec.number,
+            "text": rec.text,
+            "agencies": agencies,
+            "themes": themes_in(rec.text),
+            "page": rec.page,
+            "rec_type": rec_type,
+        })
+    learning_points = []
+    for lp in walker.lps:
+        text, url = _lp_text_and_url(lp)
+        if len(text.split()) < 4:
+            continue
+        learning_points.append({
+            "text": text,
+            "themes": themes_in(f"{lp.context} {text}" if lp.context != text else text),
+            "page": lp.page,
+            "source_url": url,
+        })
+    return {
+        "source": {
+            "file": Path(document.path).name,
+            "format": document.format,
+            "sha256": document.sha256,
+            "pages": document.pages,
+        },
+        "review": review_metadata(document),
+        "recommendations": recommendations,
+        "learning_points": learning_points,
+        "agency_actions": actions,
+    }
+
+
+def extract_file(path: str | Path) -> dict:
+    """extract(read_document(path)): the readers are imported late so tests of the extractor
+    do not need them."""
+    from ingest.readers import read_document
+
+    return extract(read_document(path))

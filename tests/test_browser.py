@@ -1,0 +1,133 @@
+"""End to end in real headless Chromium: search, filter, follow the learning, keyboard, axe-core.
+
+Runs the app under waitress (tests/browser_support.py) with the same fixture data as
+test_pages.py. Run just these with `pytest -m browser`.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser_support import browser_fixture, live_server
+from tests.test_pages import built, make_app  # noqa: F401  (module fixture reused)
+
+pytestmark = pytest.mark.browser
+browser = browser_fixture
+
+AXE_PAGES = {
+    "home": "/",
+    "search results": "/search?q=school&theme=children-missing-education",
+    "review": "/reviews/child-t-2022",
+    "recommendation": "/recommendations/child-t-2022-rec-1",
+    "theme": "/themes/neglect",
+    "about": "/about",
+}
+
+
+@pytest.fixture(scope="module")
+def base_url(built):  # noqa: F811
+    with live_server(make_app(*built, TESTING=False)) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that fails the test on any console error (a CSP violation shows up there)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_search_filter_and_follow_the_learning(page, base_url):
+    page.goto(base_url + "/")
+    page.get_by_label("Search the learning").fill("school")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/search\?q=school"))
+    results = page.locator("ol.app-results > li")
+    unfiltered = results.count()
+    assert unfiltered >= 3
+
+    page.get_by_role("checkbox", name=re.compile("^Children missing education")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"theme=children-missing-education"))
+    assert "q=school" in page.url  # the whole search is in the address: shareable
+    assert page.get_by_role("checkbox", name=re.compile("^Children missing education")).is_checked()
+    assert 0 < results.count() <= unfiltered
+    assert page.locator(".app-snippet mark").count() >= 1
+
+    page.locator(".app-result a", has_text="Child Safeguarding Practice Review: Child T").first.click()
+    page.wait_for_url(base_url + "/reviews/child-t-2022")
+    assert page.locator("h1").inner_text() == "Child Safeguarding Practice Review: Child T"
+
+    page.get_by_role("link", name="Recommendation 1", exact=True).click()
+    page.wait_for_url(base_url + "/recommendations/child-t-2022-rec-1")
+    assert page.locator("h1").inner_text() == "Recommendation 1"
+    related = page.locator(".app-related li h3 a")
+    assert related.count() >= 1
+    href = related.first.get_attribute("href")
+    related.first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(base_url + href.split("#")[0])
+    assert "/child-t-2022" not in page.url  # related learning comes from other reviews
+
+
+def test_skip_link_takes_keyboard_users_to_the_search_box(page, base_url):
+    page.goto(base_url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.className, document.activeElement.textContent.trim()]")
+    assert focused == ["govuk-skip-link", "Skip to main content"]
+    assert page.locator(".govuk-skip-link").bounding_box()["height"] > 0  # visible once focused
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main-content")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "home-search"
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    shadow = page.evaluate("() => getComputedStyle(document.activeElement).boxShadow")
+    assert outline != "none" or shadow != "none", "focus must be visible"
+    page.keyboard.type("neglect")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=neglect"))
+    assert page.locator("ol.app-results > li").count() >= 1
+
+
+def test_pages_work_without_javascript(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "/search?q=school")
+    page.get_by_role("checkbox", name=re.compile("^Report text")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"kind=paragraph"))
+    assert page.locator("ol.app-results > li").count() == 1
+    context.close()
+
+
+def test_print_hides_navigation_and_search(page, base_url):
+    page.goto(base_url + "/reviews/child-t-2022")
+    page.emulate_media(media="print")
+    assert not page.locator("header nav").is_visible()
+    assert not page.locator("header form[role=search]").is_visible()
+    assert not page.locator("footer").is_visible()
+    assert page.locator("h1").is_visible() and page.locator("#recommendations").is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator("header nav").is_visible()
+
+
+@pytest.mark.parametrize("name", AXE_PAGES)
+def test_no_serious_accessibility_violations(page, base_url, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(base_url + AXE_PAGES[name])
+    results = Axe().run(page)
+    assert results.response.get("testEngine", {}).get("name") == "axe-core"  # axe really ran
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], serious

@@ -1,0 +1,115 @@
+"""Dashboard figures against the sample data, and every export read back to the same figures."""
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from datetime import date
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from tests.test_tracker_fixtures import TODAY, signed_in, tracker_app, tracker_conn  # noqa: F401
+from tracker import dashboard, store
+
+
+@pytest.fixture
+def board_data(tracker_app, tracker_conn):
+    """Sample: police act-1 due 2022-12-31 (overdue on 2023-01-15), education act-2 complete;
+    plus an added health action due 2023-02-01 and three logged briefings."""
+    admin = signed_in(tracker_app, "ann")
+    assert admin.post("/tracker/recommendations/child-t-2022-rec-1/actions/new",
+                      data={"agency": "health", "action": "=HYPERLINK(\"x\") checks",
+                            "target_date": "2023-02-01"}).status_code == 302
+    for kind, slug, staff in [("review", "child-t-2022", 8), ("review", "child-t-2022", 5), ("theme", "neglect", 12)]:
+        tracker_conn.execute(
+            "INSERT INTO briefing_uses (kind, slug, delivered_on, team, staff_count, logged_at)"
+            " VALUES (:kind, :slug, '2023-01-10', 'Team', :staff, :at)",
+            {"kind": kind, "slug": slug, "staff": staff, "at": store.now()})
+    reviews = sqlite3.connect(tracker_app.config["DATABASE"])
+    yield dashboard.build(tracker_conn, reviews, TODAY)
+    reviews.close()
+
+
+def test_dashboard_figures(board_data):
+    d = board_data
+    assert (d.totals["actions"], d.totals["finished"], d.totals["percent"]) == (3, 1, 33)
+    assert d.totals["recommendations"] == 4
+    child_t = next(r for r in d.by_review if r["review_id"] == "child-t-2022")
+    assert (child_t["actions"], child_t["finished"], child_t["percent"]) == (3, 1, 33)
+    agencies = {a["agency"]: (a["actions"], a["finished"], a["overdue"]) for a in d.by_agency}
+    assert agencies == {"police": (1, 0, 1), "education": (1, 1, 0), "health": (1, 0, 0)}
+    assert [(a["action_id"], a["days_overdue"]) for a in d.overdue] == [("child-t-2022-act-1", 15)]
+    assert [(a["action_id"], a["days_left"]) for a in d.due_soon] == [("child-t-2022-act-t1", 17)]
+    assert [c["field_label"] for c in d.recent] == ["Action added"]
+    assert [(b["slug"], b["uses"], b["staff"]) for b in d.briefings_by_review] == [("child-t-2022", 2, 13)]
+    assert [(b["slug"], b["uses"], b["staff"]) for b in d.briefings_by_theme] == [("neglect", 1, 12)]
+
+
+def test_overdue_moves_with_today(tracker_app, tracker_conn):
+    reviews = sqlite3.connect(tracker_app.config["DATABASE"])
+    assert dashboard.build(tracker_conn, reviews, date(2022, 12, 15)).overdue == []
+    assert [a["days_left"] for a in dashboard.build(tracker_conn, reviews, date(2022, 12, 15)).due_soon] == [16]
+    reviews.close()
+
+
+def test_dashboard_page_shows_the_figures_without_javascript(tracker_app, board_data):
+    page = signed_in(tracker_app, "bob").get("/tracker/dashboard").text
+    assert '<span class="govuk-heading-xl govuk-!-margin-bottom-0" id="figure-overdue">1</span>' in page
+    assert '<progress class="app-progress" max="100" value="33"' in page and "1 of 3" in page
+    assert "<script" not in page and "style=" not in page
+
+
+def _sections_from_csv(text: str) -> dict[str, list[list[str]]]:
+    sections, current = {}, None
+    for row in csv.reader(io.StringIO(text)):
+        if not row:
+            current = None
+        elif current is None:
+            current = row[0]
+            sections[current] = []
+        else:
+            sections[current].append(row)
+    return sections
+
+
+def _expected(board_data) -> dict[str, list[list[str]]]:
+    out = {}
+    for t in board_data.tables():
+        rows = [["'" + v if isinstance(v, str) and v.startswith("=") else ("" if v is None else str(v)) for v in r]
+                for r in t.rows]
+        out[t.title] = [t.headers, *rows]
+    return out
+
+
+def test_exports_read_back_to_the_dashboard(tracker_app, board_data):
+    client = signed_in(tracker_app, "ann")
+    expected = _expected(board_data)
+    assert expected["Overdue actions"][1][0] == "child-t-2022-act-1"
+
+    response = client.get("/tracker/dashboard.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert _sections_from_csv(response.text) == expected
+
+    book = load_workbook(io.BytesIO(client.get("/tracker/dashboard.xlsx").data))
+    titles = {t.key: t.title for t in board_data.tables()}
+    assert set(book.sheetnames) == set(titles)
+    for key, title in titles.items():
+        got = [["" if v is None else str(v) for v in row] for row in book[key].iter_rows(values_only=True)]
+        assert got == expected[title], key
+
+    doc = Document(io.BytesIO(client.get("/tracker/dashboard.docx").data))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == list(titles.values())
+    tables = [[[c.text for c in row.cells] for row in table.rows] for table in doc.tables]
+    with_rows = [t for t in expected.values() if len(t) > 1]
+    unescaped = [[[c[1:] if c.startswith("'=") else c for c in row] for row in t] for t in with_rows]
+    assert tables == unescaped
+
+
+def test_public_summary_has_no_names_or_overdue_lists(tracker_app, board_data):
+    page = tracker_app.test_client().get("/tracker/summary")
+    assert page.status_code == 200 and "1 of 3" in page.text
+    assert "Overdue actions" not in page.text and "Recent changes" not in page.text
+    assert "child-t-2022-act-1" not in page.text
