@@ -62,8 +62,9 @@ def test_jacob_recommendations_actions_and_agencies(bundled_db):
             "childrens-social-care"} <= agencies
     actions = bundled_db.execute(
         "select reported, status, source_url from agency_actions where review_id = 'jacob-2021'").fetchall()
-    assert len(actions) >= 5
-    assert all(a[0] and a[0][:4] in {"2021", "2022", "2023"} for a in actions)
+    dated = [a for a in actions if a[0]]
+    assert len(dated) >= 5  # the second progress update is undated in its source, so some are null
+    assert all(a[0][:4] in {"2021", "2022", "2023"} for a in dated)
     assert any(a[1] == "completed" for a in actions)
 
 
