@@ -67,17 +67,12 @@ def _create_status_tables(db: sqlite_utils.Database) -> None:
 
 
 def derived_status(statuses: list[str | None]) -> str:
-    """A recommendation's status from its ingested agency actions' statuses."""
-    known = [s for s in statuses if s]
+    """A recommendation's status from its ingested agency actions' statuses, by the tracker's rules."""
+    from tracker.statuses import INGESTED_STATUS, recommendation_status
+
     if not statuses:
         return "not-tracked"
-    if known and len(known) == len(statuses) and all(s == "assured" for s in known):
-        return "assured"
-    if known and len(known) == len(statuses) and all(s in ("completed", "assured") for s in known):
-        return "completed"
-    if any(s in ("in-progress", "completed", "assured") for s in known):
-        return "in-progress"
-    return "not-started"
+    return recommendation_status(None, [INGESTED_STATUS[s] for s in statuses])
 
 
 def derived_rows(conn: sqlite3.Connection) -> list[dict]:

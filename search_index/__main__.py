@@ -1,7 +1,6 @@
 """`python -m search_index build DB INDEX_DIR [--tracker TRACKER_DB]` and a `search` command to try it."""
 from __future__ import annotations
 
-import importlib
 import json
 import sqlite3
 import sys
@@ -13,20 +12,20 @@ from search_index.build import build_index
 from search_index.service import SearchService
 
 
-def tracker_statuses(tracker_db: Path, reviews_db: Path) -> dict | None:
-    """Statuses from the tracker, if its module and database both exist; else None (all not-tracked)."""
-    try:
-        public = importlib.import_module("tracker.public")
-    except ImportError:
-        click.echo("tracker.public not available: every recommendation indexed as not-tracked", err=True)
-        return None
-    if not tracker_db.is_file():
-        click.echo(f"{tracker_db} not found: every recommendation indexed as not-tracked", err=True)
-        return None
-    tracker_conn = sqlite3.connect(f"file:{tracker_db.resolve()}?mode=ro", uri=True)
+def tracker_statuses(tracker_db: Path, reviews_db: Path) -> dict:
+    """Statuses by the tracker's rules; with no tracker.db yet they come from the sources' actions."""
+    from tracker.public import recommendation_statuses
+    from tracker.store import connect
+
+    if tracker_db.is_file():
+        tracker_conn = sqlite3.connect(f"file:{tracker_db.resolve()}?mode=ro", uri=True)
+        tracker_conn.row_factory = sqlite3.Row
+    else:
+        click.echo(f"{tracker_db} not found yet: statuses come from the reviews' reported actions", err=True)
+        tracker_conn = connect(":memory:")  # an empty tracker, never written to disk
     reviews_conn = sqlite3.connect(f"file:{reviews_db.resolve()}?mode=ro", uri=True)
     try:
-        return public.recommendation_statuses(tracker_conn, reviews_conn)
+        return recommendation_statuses(tracker_conn, reviews_conn)
     finally:
         tracker_conn.close()
         reviews_conn.close()

@@ -65,6 +65,7 @@ def _records(conn: sqlite3.Connection, statuses: Mapping | None) -> Iterator[dic
     review_agencies = _links(conn, """SELECT r.review_id, a.agency FROM recommendation_agencies a
         JOIN recommendations r ON r.id = a.recommendation_id ORDER BY r.rowid, a.rowid""")
     reviews = {row["id"]: row for row in conn.execute("SELECT * FROM reviews")}
+    agency_names = dict(conn.execute("SELECT slug, name FROM agencies").fetchall())
 
     def base(review_id: str) -> dict:
         review = reviews.get(review_id)
@@ -105,7 +106,8 @@ def _records(conn: sqlite3.Connection, statuses: Mapping | None) -> Iterator[dic
         rec = base(row["review_id"])
         yield {
             **rec, "kind": "action", "id": row["id"],
-            "title": f"Action: {row['agency']}" if row["agency"] else "Agency action",
+            "title": f"Action by {agency_names.get(row['agency'], row['agency'])}" if row["agency"]
+            else "Agency action",
             "content": row["action"] or "", "agencies": [row["agency"]] if row["agency"] else [],
             "themes": rec_themes.get(row["recommendation_id"]) or rec["themes"],
             "status": row["status"], "recommendation_id": row["recommendation_id"],
