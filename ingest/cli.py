@@ -41,7 +41,7 @@ def extract(file: Path, output_format: str) -> None:
 
 
 @cli.command()
-@click.argument("reviews_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("reviews_dir", default="reviews", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def validate(reviews_dir: Path) -> None:
     """Check every review.yml and corrections.yml against the format.
 
@@ -59,15 +59,15 @@ def validate(reviews_dir: Path) -> None:
 
 
 @cli.command()
-@click.argument("reviews_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("db_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("reviews_dir", default="reviews", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("db_path", default="data/reviews.db", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--keep-going", is_flag=True, help="Record unreadable documents in ingest_errors instead of stopping.")
 def build(reviews_dir: Path, db_path: Path, keep_going: bool) -> None:
     """Build the reviews database from scratch; the old one stays until the new one is complete.
 
     Example:
 
-        python -m ingest build reviews/ data/reviews.db
+        python -m ingest build reviews/ data/reviews.db   (these two are the defaults)
     """
     from ingest.build import build as build_db
 
