@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +16,7 @@ import sqlite_utils
 import yaml
 
 from ingest import ids
+from ingest.atomic import replacing
 
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yml")
 
@@ -221,12 +221,7 @@ def populate(db: sqlite_utils.Database, records: Iterable[dict], errors: Iterabl
 
 def write_database(path: str | os.PathLike, records: Iterable[dict], errors: Iterable[dict] = ()) -> Path:
     """Build the database in a temporary file beside `path`, then atomically rename it into place."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".building", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with replacing(path) as tmp:
         conn = sqlite3.connect(tmp)
         try:
             db = sqlite_utils.Database(conn)
@@ -235,8 +230,4 @@ def write_database(path: str | os.PathLike, records: Iterable[dict], errors: Ite
             db.vacuum()
         finally:
             conn.close()
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return Path(path)

@@ -10,12 +10,13 @@ import importlib
 import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import click
 import sqlite_utils
+
+from ingest.atomic import replacing
 
 REC_COLUMNS = ("recommendation_id", "response", "status", "brag", "target_date", "updated")
 ACTION_COLUMNS = (
@@ -175,30 +176,22 @@ def private_findings(conn: sqlite3.Connection) -> list[str]:
 
 def publish(reviews_db: str | os.PathLike, tracker_db: str | os.PathLike, public_db: str | os.PathLike) -> dict:
     """Build public.db in a temp file beside it, check it holds nothing private, rename into place."""
-    target = Path(public_db)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".building", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     source = sqlite3.connect(f"{Path(reviews_db).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        conn = sqlite3.connect(tmp)
-        try:
-            source.backup(conn)
-            _create_status_tables(sqlite_utils.Database(conn))
-            tracked = tracker_rows(tracker_db, source)
-            with conn:
-                n_derived, _ = _apply(conn, derived_rows(conn), [])
-                n_recs, n_acts = _apply(conn, *tracked) if tracked else (0, 0)
-            leaks = private_findings(conn)
-            if leaks:
-                raise PublishError(f"refusing to publish private-looking data: {', '.join(leaks)}")
-        finally:
-            conn.close()
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        with replacing(public_db) as tmp:
+            conn = sqlite3.connect(tmp)
+            try:
+                source.backup(conn)
+                _create_status_tables(sqlite_utils.Database(conn))
+                tracked = tracker_rows(tracker_db, source)
+                with conn:
+                    n_derived, _ = _apply(conn, derived_rows(conn), [])
+                    n_recs, n_acts = _apply(conn, *tracked) if tracked else (0, 0)
+                leaks = private_findings(conn)
+                if leaks:
+                    raise PublishError(f"refusing to publish private-looking data: {', '.join(leaks)}")
+            finally:
+                conn.close()
     finally:
         source.close()
     return {"recommendations": n_derived, "tracked_recommendations": n_recs, "tracked_actions": n_acts,
