@@ -31,8 +31,8 @@ from ingest.document import Block, Document
 from ingest.plan_tables import Table, agency_actions, make_tables, number_in
 from ingest.review_meta import review_metadata
 from ingest.sections import (
-    LEARNING, RECS, clean_number, continues, drop_furniture, heading_core, label_kind, looks_like_heading,
-    lp_label, section_kind, split_text_label,
+    LEARNING, RECS, clean_number, continues, drop_furniture, heading_core, is_mixed, label_kind, list_heading,
+    looks_like_heading, lp_label, section_kind, split_text_label,
 )
 from ingest.taxonomy import agencies_in, load_taxonomy, rec_type_of, themes_in
 
@@ -55,6 +55,22 @@ _GROUP_LINE = re.compile(
     r"\bnational\b|\bagenc(?:y|ies)\b", re.I)
 _SOURCE_SUFFIX = re.compile(r"\s*\(\s*(?:\[?source\]?|link|see source)(?:\([^)]*\))?\s*\)\s*\.?\s*$", re.I)
 _URL_SUFFIX = re.compile(r"\s*\(?\s*(?P<url>https?://[^\s)]+)\s*\)?\s*\.?\s*$")
+# A recommendation sentence: a subject then should/must/needs to (not "should have", which judges the past).
+_REC_SENTENCE = re.compile(
+    r"^(?:[\w'\u2019(),-]+\s+){0,14}?(?:should|must|needs? to|(?:is|are) (?:asked|required) to)\s+"
+    r"(?!have\b|not\s+have\b|be\s+aware\s+that\b)|\brecommend(?:s|ed)?\s+that\b", re.I)
+_STRONG_DIRECTIVE = re.compile(r"\b(?:should|must|shall|will|needs? to|recommends?)\b", re.I)
+# A paragraph announcing what follows: "The review identified three findings."
+_ANNOUNCE = re.compile(
+    r"\b(?:identif(?:y|ies|ied)|sets? out|following|below|these|there (?:are|were)|makes?|made|found|highlights?|"
+    r"two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+){0,2}?(?:findings?|learning points?|"
+    r"themes|lessons|key messages|areas of learning|recommendations?)\b", re.I)
+# "Recommendations include: a; b; c." and "Learning themes include: ...": the NSPCC summary form.
+_INLINE_LIST = re.compile(
+    r"^\s*(?P<what>(?:the\s+)?(?:key\s+|main\s+)?(?:recommendations?|learning(?:\s+themes|\s+points)?|"
+    r"key\s+learning|lessons(?:\s+learn[te]d)?|themes|key\s+messages|findings))"
+    r"(?:\s+(?:include|includes|included|are|were|made))?\s*:\s*(?P<rest>\S.*)$", re.I | re.S)
+_INLINE_GROUP = re.compile(r"^(?:for|to)\s+(?P<who>[^:]{2,60}):\s*(?P<text>\S.*)$", re.I | re.S)
 _INITIAL_STOP = {"for", "the", "to", "of", "and", "recommendations", "recommendation", "a", "an", "all", "by"}
 
 
@@ -113,6 +129,41 @@ class _Walker:
         self.recs: list[_Item] = []
         self.lps: list[_Item] = []
         self.table_sections: dict[int, str | None] = {}
+        self.i = 0
+        self.mixed = False  # the open learning section also holds recommendations
+        self.under_finding = False  # inside the analysis that follows a "Finding 2: ..." heading
+
+    def _next_block(self) -> Block | None:
+        return self.blocks[self.i + 1] if self.i + 1 < len(self.blocks) else None
+
+    def _isolated(self, b: Block) -> bool:
+        """A numbered item standing alone among paragraphs, as "Recommendation 2: ..." does in
+        running text once a reader has split its label off."""
+        nxt = self._next_block()
+        prev_list = self.last is not None and self.last.kind == "list_item" and self.last.level == b.level
+        next_list = nxt is not None and nxt.kind == "list_item" and nxt.level == b.level
+        return not prev_list and not next_list
+
+    def _inline_list(self, b: Block) -> bool:
+        """'Recommendations include: a; b; c.' or 'Learning themes include: ...' in one paragraph."""
+        m = _INLINE_LIST.match(b.text)
+        if not m or m.group("rest").count(";") < 1:
+            return False
+        what = m.group("what").lower()
+        kind = "rec" if "recommend" in what else "lp"
+        self._close()
+        for part in re.split(r"\s*;\s*", m.group("rest")):
+            part = re.sub(r"^(?:and|or)\s+", "", part.strip()).rstrip(".").strip()
+            agencies: list[str] = []
+            g = _INLINE_GROUP.match(part)
+            if g and kind == "rec":
+                agencies, part = heading_agencies(g.group("who")), g.group("text").strip()
+            if len(part.split()) < 3:
+                continue
+            item = self._start(kind, None, part, b)
+            item.agencies = agencies
+        self._close()
+        return True
 
     # -- items -------------------------------------------------------------------------
     def _close(self) -> None:
@@ -132,7 +183,7 @@ class _Walker:
 
     # -- walk --------------------------------------------------------------------------
     def run(self) -> None:
-        for block in self.blocks:
+        for self.i, block in enumerate(self.blocks):
             if block.kind == "table_row":
                 table = self.tables.get(id(block))
                 if table is not None:
@@ -140,8 +191,13 @@ class _Walker:
                     self.table_sections[id(table)] = self.section
                     self._table(table)
                 continue
-            if looks_like_heading(block):
+            if list_heading(block):
+                self._heading(Block(block.text, "heading", block.page, block.level + 1, block.number,
+                                    links=block.links))
+            elif looks_like_heading(block):
                 self._heading(block)
+            elif block.kind == "paragraph" and self._inline_list(block):
+                pass
             elif self.section == RECS:
                 self._rec_block(block)
             elif self.section == LEARNING:
@@ -157,12 +213,14 @@ class _Walker:
         if kind == "rec":
             self._start("rec", number, rest, b)
             return
+        self.under_finding = False
         lp_number, lp_rest = lp_label(text)
         if lp_number:
             if self.section is None:
-                self.section, self.section_level = LEARNING, b.level or 2
+                self.section, self.section_level, self.mixed = LEARNING, b.level or 2, False
             self.context = lp_rest
             self._start("lp", None, lp_rest, b)
+            self.under_finding = True
             return
         level = b.level if b.kind == "heading" and b.level else (self.section_level + 1 if self.section else 2)
         kind = section_kind(text)
@@ -175,6 +233,7 @@ class _Walker:
                     self._new_group(text)
         elif kind == LEARNING:
             self.section, self.section_level, self.context = LEARNING, level, ""
+            self.mixed = is_mixed(text)
         elif self.section == RECS and (level > self.section_level or self._group_like(text)):
             self._new_group(text)
         elif self.section == LEARNING and level > self.section_level:
@@ -184,6 +243,8 @@ class _Walker:
 
     @staticmethod
     def _group_like(text: str) -> bool:
+        if _STRONG_DIRECTIVE.search(text):  # "The Board should ensure that ...:" introduces, it does not group
+            return False
         return len(text.split()) <= 12 and bool(heading_agencies(text) or _GROUP_LINE.search(heading_core(text)))
 
     def _label(self, b: Block) -> tuple[str | None, str, str | None]:
@@ -239,6 +300,10 @@ class _Walker:
         if kind == "rec":
             self._start("rec", number, text, b)
             return
+        if b.kind == "list_item" and number and kind in ("number", "dotted") and _REC_SENTENCE.search(text) \
+                and (self.mixed or self.under_finding or self._isolated(b)):
+            self._start("rec", number, text, b)  # "Recommendation 2: ..." under its finding
+            return
         cur = self.current
         if cur is not None and cur.kind == "rec":
             if continues(self.last, b) or not cur.text:
@@ -249,6 +314,16 @@ class _Walker:
         lp_number, lp_rest = lp_label(text)
         if lp_number:
             self._start("lp", None, lp_rest, b)
+            return
+        if self.under_finding:  # the analysis of a titled finding is not a learning point of its own
+            if cur is not None and cur.kind == "lp" and len(cur.text.split()) < 4:
+                cur.add(text, b)
+            return
+        if text.rstrip().endswith("?"):  # questions for reflection are not learning points
+            self._close()
+            return
+        if b.kind == "paragraph" and _ANNOUNCE.search(text) and len(text.split()) < 40:
+            self._close()
             return
         if b.kind == "list_item":
             if cur is not None and (kind in ("letter", "roman") or b.level > cur.level) and cur.text.endswith(":"):

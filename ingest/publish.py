@@ -73,7 +73,7 @@ def derived_status(statuses: list[str | None]) -> str:
 
     if not statuses:
         return "not-tracked"
-    return recommendation_status(None, [INGESTED_STATUS[s] for s in statuses])
+    return recommendation_status(None, [INGESTED_STATUS[s] for s in statuses], board_reviewed=False)
 
 
 def derived_rows(conn: sqlite3.Connection) -> list[dict]:

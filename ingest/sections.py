@@ -31,6 +31,15 @@ _LEARNING_HEADING = re.compile(
     r"what (?:should|can|do) practitioners do|what to do|implications for practice|key points)\b",
     re.I,
 )
+# Sections that are neither recommendations nor learning: they close whatever section was open.
+_GENERIC_SECTION = re.compile(
+    r"^(?:(?:appendix|appendices|annex|glossary|terms of reference)\b.*|"
+    r"(?:introduction|background|summary|executive summary|overview|context|scope|methodology|method|"
+    r"the review process|review process|abbreviations|references|bibliography|acknowledgements|why it matters|"
+    r"why this matters|information|what happened|the family|family background|family involvement|chronology|"
+    r"timeline|next steps|further information|contact|contents|foreword|purpose|review panel|panel membership|"
+    r"analysis|agency involvement|conclusion|concluding comments|closing remarks|about the review)\s*)$", re.I)
+_TOC_LINE = re.compile(r"(?:\.{4,}|\u2026{2,}|(?:\. ){4,})\s*\d+\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)]\s*$")
 
@@ -119,6 +128,11 @@ def section_kind(text: str) -> str | None:
     return None
 
 
+def is_mixed(text: str) -> bool:
+    """'Findings and recommendations', 'Learning and recommendations': one section holding both."""
+    return bool(_MIXED.search(heading_core(text)))
+
+
 def looks_like_heading(block: Block) -> bool:
     """A paragraph that is really a heading: short, no full stop, and names a section."""
     text = block.text.strip()
@@ -126,7 +140,21 @@ def looks_like_heading(block: Block) -> bool:
         return True
     if block.kind != "paragraph" or not text or len(text.split()) > 12 or text[-1] in ".;,?!":
         return False
+    if _TOC_LINE.search(text):  # a contents-page entry names a section but does not open it
+        return False
     return section_kind(text) is not None
+
+
+def list_heading(block: Block) -> bool:
+    """A numbered list item that is really a section heading: Word documents often number their
+    headings with list numbering ("4. Recommendations", "1. Background"), so the reader sees a
+    list item. Only a short, unpunctuated text that names a section counts."""
+    if block.kind != "list_item" or not block.number or block.level > 1:
+        return False
+    text = block.text.strip()
+    if not text or len(text.split()) > 8 or text[-1] in ".;,?!:" or not text[0].isupper():
+        return False
+    return section_kind(text) is not None or bool(_GENERIC_SECTION.match(heading_core(text)))
 
 
 def ends_sentence(text: str) -> bool:

@@ -78,7 +78,7 @@ def test_without_tracker_every_recommendation_gets_a_derived_status(public_no_tr
     got = dict(rows(public_no_tracker, "select recommendation_id, status from recommendation_status"))
     assert got == {
         "child-t-2022-rec-1": "in-progress",   # its action is in progress
-        "child-t-2022-rec-2": "completed",     # its only action is completed
+        "child-t-2022-rec-2": "in-progress",   # its only action is completed, but no board signed it off
         "baby-q-2019-rec-s1": "not-tracked",
         "family-w-2024-rec-1": "not-tracked",
     }
@@ -101,8 +101,8 @@ def test_public_db_is_a_full_copy_of_reviews_db(reviews_db_path, public_no_track
     ([None, None], "not-started"),
     (["not-started", "in-progress"], "in-progress"),
     (["completed", "not-started"], "in-progress"),
-    (["completed", "assured"], "completed"),
-    (["assured", "assured"], "assured"),
+    (["completed", "assured"], "in-progress"),  # finished actions alone never complete a recommendation
+    (["assured", "assured"], "in-progress"),
     (["completed", None], "in-progress"),
 ])
 def test_derived_status(statuses, expected):
@@ -118,7 +118,8 @@ def test_derived_status_agrees_with_the_tracker(statuses):
     """The fallback must say what the tracker would say about the same ingested actions."""
     from tracker.statuses import INGESTED_STATUS, recommendation_status
 
-    assert pub.derived_status(statuses) == recommendation_status(None, [INGESTED_STATUS[s] for s in statuses])
+    assert pub.derived_status(statuses) == recommendation_status(
+        None, [INGESTED_STATUS[s] for s in statuses], board_reviewed=False)
 
 
 @pytest.mark.skipif(not HAVE_TRACKER, reason="tracker not installed")

@@ -75,3 +75,13 @@ def test_vocabularies_have_labels_and_descriptions():
     assert statuses.parse_due("2024") == date(2024, 12, 31)
     assert statuses.parse_due("2024-02") == date(2024, 2, 29)
     assert statuses.parse_due("next spring") is None
+
+
+def test_reported_actions_alone_never_complete_a_recommendation():
+    """Sources may report every action done; only the board's tracking can sign a recommendation off."""
+    from tracker.statuses import recommendation_status
+
+    done = [("complete", "impact-evidenced"), ("complete", "impact-evidence-pending")]
+    assert recommendation_status(None, done, board_reviewed=False) == "in-progress"
+    assert recommendation_status("accepted", done) == "completed"
+    assert recommendation_status("accepted", [("complete", "impact-evidenced")]) == "assured"

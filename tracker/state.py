@@ -70,9 +70,13 @@ class RecommendationState:
     def live_actions(self) -> list[ActionState]:
         return [a for a in self.actions if not a.orphaned]
 
+    def board_reviewed(self) -> bool:
+        """Has anyone in the tracker responded to it or worked on its actions?"""
+        return self.response is not None or any(a.version > 0 or a.origin == "added" for a in self.live_actions())
+
     def status(self) -> str:
         return statuses.recommendation_status(
-            self.response, [(a.delivery, a.assurance) for a in self.live_actions()])
+            self.response, [(a.delivery, a.assurance) for a in self.live_actions()], self.board_reviewed())
 
     def brag(self, today: date) -> str | None:
         return statuses.recommendation_brag(

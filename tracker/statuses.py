@@ -60,9 +60,11 @@ PUBLIC_STATUSES: list[dict] = [
     {"key": "not-started", "label": "Not started",
      "description": "Accepted, but no action has started yet."},
     {"key": "in-progress", "label": "In progress",
-     "description": "At least one action has started and not every action is finished."},
+     "description": "At least one action has started and not every action is finished, or the "
+                    "sources report actions but no board response has been recorded to sign it off."},
     {"key": "completed", "label": "Completed",
-     "description": "Every action is finished; evidence of impact is still awaited."},
+     "description": "The board accepted it and every action is finished; evidence of impact is "
+                    "still awaited."},
     {"key": "assured", "label": "Assured",
      "description": "Every action is finished and the board has seen evidence of impact."},
 ]
@@ -199,8 +201,13 @@ def worst_brag(colours: Iterable[str | None]) -> str | None:
     return min(present, key=BRAG_SEVERITY.index) if present else None
 
 
-def recommendation_status(response: str | None, actions: list[tuple[str, str]]) -> str:
-    """Public status from the response and the (delivery, assurance) of each action."""
+def recommendation_status(response: str | None, actions: list[tuple[str, str]],
+                          board_reviewed: bool = True) -> str:
+    """Public status from the response and the (delivery, assurance) of each action.
+
+    board_reviewed is False when nothing but the sources' reported actions is known: finished
+    actions alone do not show that the whole recommendation was met, so it stays in progress.
+    """
     if response == "not-accepted":
         return "not-accepted"
     if response == "awaiting-response":
@@ -208,6 +215,8 @@ def recommendation_status(response: str | None, actions: list[tuple[str, str]]) 
     if not actions:
         return "not-tracked" if response is None else "not-started"
     if all(d in FINISHED for d, _ in actions):
+        if not board_reviewed:
+            return "in-progress"
         delivered = [a for d, a in actions if d != "closed-without-action"]
         if delivered and all(a == "impact-evidenced" for a in delivered):
             return "assured"
