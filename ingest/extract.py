@@ -62,15 +62,16 @@ _REC_SENTENCE = re.compile(
 _STRONG_DIRECTIVE = re.compile(r"\b(?:should|must|shall|will|needs? to|recommends?)\b", re.I)
 # A paragraph announcing what follows: "The review identified three findings."
 _ANNOUNCE = re.compile(
-    r"\b(?:identif(?:y|ies|ied)|sets? out|following|below|these|there (?:are|were)|makes?|made|found|highlights?|"
-    r"two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+){0,2}?(?:findings?|learning points?|"
-    r"themes|lessons|key messages|areas of learning|recommendations?)\b", re.I)
+    r"\b(?:following|below|two|three|four|five|six|seven|eight|nine|ten|\d+|a number of|several)\s+"
+    r"(?:\w+\s+){0,2}?(?:findings?|learning points?|themes|lessons|key messages|areas of learning|"
+    r"recommendations?)\b", re.I)
 # "Recommendations include: a; b; c." and "Learning themes include: ...": the NSPCC summary form.
 _INLINE_LIST = re.compile(
     r"^\s*(?P<what>(?:the\s+)?(?:key\s+|main\s+)?(?:recommendations?|learning(?:\s+themes|\s+points)?|"
     r"key\s+learning|lessons(?:\s+learn[te]d)?|themes|key\s+messages|findings))"
     r"(?:\s+(?:include|includes|included|are|were|made))?\s*:\s*(?P<rest>\S.*)$", re.I | re.S)
 _INLINE_GROUP = re.compile(r"^(?:for|to)\s+(?P<who>[^:]{2,60}):\s*(?P<text>\S.*)$", re.I | re.S)
+_CONCLUSIONS = re.compile(r"^(?:the\s+|overall\s+|final\s+)?(?:conclusions?|concluding\s+(?:comments|remarks))\s*$", re.I)
 _INITIAL_STOP = {"for", "the", "to", "of", "and", "recommendations", "recommendation", "a", "an", "all", "by"}
 
 
@@ -97,6 +98,7 @@ class _Item:
     links: list[str] = field(default_factory=list)
     level: int = 0
     context: str = ""
+    weak: bool = False  # from a Conclusions section: kept only when the review has no other learning
 
     @property
     def text(self) -> str:
@@ -131,6 +133,7 @@ class _Walker:
         self.table_sections: dict[int, str | None] = {}
         self.i = 0
         self.mixed = False  # the open learning section also holds recommendations
+        self.conclusions = False  # the open learning section is a Conclusions section
         self.under_finding = False  # inside the analysis that follows a "Finding 2: ..." heading
 
     def _next_block(self) -> Block | None:
@@ -171,7 +174,8 @@ class _Walker:
 
     def _start(self, kind: str, number: str | None, text: str, block: Block) -> _Item:
         item = _Item(kind, number, block.page, self.group if kind == "rec" else None,
-                     level=block.level if block.kind == "list_item" else 0, context=self.context)
+                     level=block.level if block.kind == "list_item" else 0, context=self.context,
+                     weak=kind == "lp" and self.conclusions)
         item.add(text, block)
         (self.recs if kind == "rec" else self.lps).append(item)
         self.current = item
@@ -217,7 +221,7 @@ class _Walker:
         lp_number, lp_rest = lp_label(text)
         if lp_number:
             if self.section is None:
-                self.section, self.section_level, self.mixed = LEARNING, b.level or 2, False
+                self.section, self.section_level, self.mixed, self.conclusions = LEARNING, b.level or 2, False, False
             self.context = lp_rest
             self._start("lp", None, lp_rest, b)
             self.under_finding = True
@@ -225,6 +229,7 @@ class _Walker:
         level = b.level if b.kind == "heading" and b.level else (self.section_level + 1 if self.section else 2)
         kind = section_kind(text)
         if kind == RECS:
+            self.conclusions = False
             if self.section == RECS and (level > self.section_level or heading_agencies(text)):
                 self._new_group(text)
             else:
@@ -234,12 +239,13 @@ class _Walker:
         elif kind == LEARNING:
             self.section, self.section_level, self.context = LEARNING, level, ""
             self.mixed = is_mixed(text)
+            self.conclusions = bool(_CONCLUSIONS.match(heading_core(text)))
         elif self.section == RECS and (level > self.section_level or self._group_like(text)):
             self._new_group(text)
         elif self.section == LEARNING and level > self.section_level:
             self.context = text
         else:
-            self.section, self.group, self.context = None, None, ""
+            self.section, self.group, self.context, self.conclusions = None, None, "", False
 
     @staticmethod
     def _group_like(text: str) -> bool:
@@ -317,7 +323,7 @@ class _Walker:
             return
         if self.under_finding:  # the analysis of a titled finding is not a learning point of its own
             if cur is not None and cur.kind == "lp" and len(cur.text.split()) < 4:
-                cur.add(text, b)
+                cur.parts, cur.links = [text], list(b.links)  # a short title stays the context only
             return
         if text.rstrip().endswith("?"):  # questions for reflection are not learning points
             self._close()
@@ -511,7 +517,10 @@ def extract(document: Document) -> dict:
             "rec_type": rec_type,
         })
     learning_points = []
-    for lp in walker.lps:
+    lps = walker.lps
+    if any(not lp.weak and len(lp.text.split()) >= 4 for lp in lps):
+        lps = [lp for lp in lps if not lp.weak]  # conclusions restate the findings already found
+    for lp in lps:
         text, url = _lp_text_and_url(lp)
         if len(text.split()) < 4:
             continue

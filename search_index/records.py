@@ -12,6 +12,7 @@ actions inherit their recommendation's themes. An action's `status` is its own d
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -43,6 +44,14 @@ def normalise_statuses(statuses: Mapping | None, aliases: Mapping[str, str] | No
         if isinstance(rec_id, str) and isinstance(status, str) and status:
             out[(aliases or {}).get(rec_id, rec_id)] = status
     return out
+
+
+_LEADING_LABEL = re.compile(r"^\(?[0-9a-z]{1,4}(?:\.[0-9]{1,3})*[.)]?\s+", re.I)
+
+
+def _plain(text: str | None) -> str:
+    """Text without its list label, case and spacing, for spotting duplicates."""
+    return " ".join(_LEADING_LABEL.sub("", text or "", count=1).lower().split())
 
 
 def read_records(db_path: str | Path, statuses: Mapping | None = None) -> Iterator[dict]:
@@ -113,8 +122,14 @@ def _records(conn: sqlite3.Connection, statuses: Mapping | None) -> Iterator[dic
             "status": row["status"], "recommendation_id": row["recommendation_id"],
             "url": f"/reviews/{quote(row['review_id'])}#action-{quote(row['id'])}",
         }
+    # A paragraph that is word for word a learning point or recommendation already indexed would
+    # only show the same hit twice; the paragraph adds nothing but its page, which the other has.
+    already = {(r[0], _plain(r[1])) for r in conn.execute(
+        "SELECT review_id, text FROM learning_points UNION ALL SELECT review_id, text FROM recommendations")}
     for row in conn.execute("""SELECT p.*, d.file FROM paragraphs p JOIN documents d ON d.id = p.document_id
                                ORDER BY p.review_id, p.document_id, p.seq"""):
+        if (row["review_id"], _plain(row["text"])) in already:
+            continue
         page = row["page"]
         yield {
             **base(row["review_id"]), "kind": "paragraph", "id": row["id"],
