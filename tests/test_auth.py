@@ -143,3 +143,11 @@ def test_cli_user_add_errors_are_one_line(tracker_app, args, stdin, message):
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_header_shows_who_is_signed_in(tracker_app):
+    client = tracker_app.test_client()
+    assert ">Sign in</a>" in client.get("/sign-in").text
+    sign_in(client, "ann")
+    page = client.get("/tracker/").text
+    assert "ann (signed in)" in page and ">Sign in</a>" not in page
