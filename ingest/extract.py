@@ -17,7 +17,16 @@ Rules worth knowing (see also docs in ingest/addressees.py and ingest/plan_table
   A recommendation that addresses nobody explicitly gets the agencies it mentions, and failing
   those the safeguarding partnership, which owns a local review's recommendations.
 - Learning points: each list item or paragraph in a Findings / Learning / Lessons /
-  Conclusions / Key messages section, and "Finding 2: ..." anywhere.
+  Conclusions / Key messages section, and "Finding 2: ..." anywhere. The paragraphs under a
+  "Finding 2: <title>" heading are its analysis, not learning points of their own; reflective
+  questions and "The review identified three findings" are skipped; a Conclusions section counts
+  only when the review has no other learning.
+- Also: Word-numbered headings ("4. Recommendations" as a list item) open sections; inside a
+  learning section, "It is recommended that ..." and a numbered should/must item standing alone
+  (a "Recommendation 2:" whose label the reader split off) are recommendations; "Recommendations
+  include: a; b." and "Learning themes include: ..." (the NSPCC summary form) give one item per
+  part; a sentence such as "The review makes the following recommendations:" opens a section
+  that the list after it fills.
 """
 from __future__ import annotations
 
@@ -59,6 +68,16 @@ _URL_SUFFIX = re.compile(r"\s*\(?\s*(?P<url>https?://[^\s)]+)\s*\)?\s*\.?\s*$")
 _REC_SENTENCE = re.compile(
     r"^(?:[\w'\u2019(),-]+\s+){0,14}?(?:should|must|needs? to|(?:is|are) (?:asked|required) to)\s+"
     r"(?!have\b|not\s+have\b|be\s+aware\s+that\b)|\brecommend(?:s|ed)?\s+that\b", re.I)
+# A paragraph that states a recommendation in so many words: "It is recommended that ...".
+_RECOMMENDS = re.compile(
+    r"^(?:it\s+is\s+(?:therefore\s+|also\s+|further\s+)?recommended\s+that|"
+    r"(?:the|this)\s+(?:review|panel|reviewer|author|partnership|board)\s+(?:therefore\s+|also\s+|further\s+)?"
+    r"recommends?\b|we\s+(?:therefore\s+|also\s+)?recommend\b)", re.I)
+# "The review made the following recommendations:" / "Key learning:" introducing a list, with no heading.
+_LIST_INTRO = re.compile(
+    r"^(?P<head>[^.:]{0,120}?\b(?P<what>recommendations?|learning(?:\s+points|\s+themes)?|lessons(?:\s+learn[te]d)?|"
+    r"key\s+messages|findings)\b[^.:]{0,40}):\s*$", re.I)
+_NOT_RECS_INTRO = re.compile(r"\b(?:previous|earlier|prior|other|national|progress|implementation|response)\b", re.I)
 _STRONG_DIRECTIVE = re.compile(r"\b(?:should|must|shall|will|needs? to|recommends?)\b", re.I)
 # A paragraph announcing what follows: "The review identified three findings."
 _ANNOUNCE = re.compile(
@@ -135,6 +154,7 @@ class _Walker:
         self.mixed = False  # the open learning section also holds recommendations
         self.conclusions = False  # the open learning section is a Conclusions section
         self.under_finding = False  # inside the analysis that follows a "Finding 2: ..." heading
+        self.intro_list = False  # the open section was opened by a paragraph introducing a list
 
     def _next_block(self) -> Block | None:
         return self.blocks[self.i + 1] if self.i + 1 < len(self.blocks) else None
@@ -155,7 +175,7 @@ class _Walker:
         what = m.group("what").lower()
         kind = "rec" if "recommend" in what else "lp"
         self._close()
-        for part in re.split(r"\s*;\s*", m.group("rest")):
+        for part in re.split(r"\s*;\s*", m.group("rest"))[:60]:
             part = re.sub(r"^(?:and|or)\s+", "", part.strip()).rstrip(".").strip()
             agencies: list[str] = []
             g = _INLINE_GROUP.match(part)
@@ -202,6 +222,9 @@ class _Walker:
                 self._heading(block)
             elif block.kind == "paragraph" and self._inline_list(block):
                 pass
+            elif self.intro_list and block.kind != "list_item":
+                self.section, self.intro_list = None, False
+                self._outside(block)
             elif self.section == RECS:
                 self._rec_block(block)
             elif self.section == LEARNING:
@@ -217,7 +240,7 @@ class _Walker:
         if kind == "rec":
             self._start("rec", number, rest, b)
             return
-        self.under_finding = False
+        self.under_finding = self.intro_list = False
         lp_number, lp_rest = lp_label(text)
         if lp_number:
             if self.section is None:
@@ -302,6 +325,8 @@ class _Walker:
             self._close()
 
     def _lp_block(self, b: Block) -> None:
+        if b.kind == "paragraph" and self._list_intro(b, recs_only=True):
+            return
         number, text, kind = self._label(b)
         if kind == "rec":
             self._start("rec", number, text, b)
@@ -309,6 +334,9 @@ class _Walker:
         if b.kind == "list_item" and number and kind in ("number", "dotted") and _REC_SENTENCE.search(text) \
                 and (self.mixed or self.under_finding or self._isolated(b)):
             self._start("rec", number, text, b)  # "Recommendation 2: ..." under its finding
+            return
+        if _RECOMMENDS.match(text) and not _DISCUSSION.search(text):
+            self._start("rec", number if kind in ("number", "dotted") else None, text, b)
             return
         cur = self.current
         if cur is not None and cur.kind == "rec":
@@ -344,7 +372,24 @@ class _Walker:
         else:
             self._start("lp", None, text, b)
 
+    def _list_intro(self, b: Block, recs_only: bool = False) -> bool:
+        """A paragraph introducing a list of recommendations or learning opens a section that
+        the list fills and the next non-list block closes."""
+        m = _LIST_INTRO.match(re.split(r"(?<=[.!?])\s+", b.text.strip())[-1])  # its last sentence
+        nxt = self._next_block()
+        if m and b.kind == "paragraph" and len(b.text.split()) <= 25 and nxt is not None and \
+                nxt.kind == "list_item" and not _NOT_RECS_INTRO.search(m.group("head")) and \
+                (not recs_only or "recommend" in m.group("what").lower()):
+            self._close()  # the list that follows is the section, until the next non-list block
+            self.section = RECS if "recommend" in m.group("what").lower() else LEARNING
+            self.section_level, self.group, self.context, self.intro_list = 99, None, "", True
+            self.mixed = self.conclusions = False
+            return True
+        return False
+
     def _outside(self, b: Block) -> None:
+        if self._list_intro(b):
+            return
         number, text, kind = split_text_label(b.text)
         if kind == "rec":
             self._start("rec", number, text, b)
@@ -414,24 +459,60 @@ def _norm(text: str) -> str:
 
 
 def _similar(a: str, b: str, threshold: float) -> bool:
-    na, nb = _norm(a), _norm(b)
+    return _similar_norm(_norm(a), _norm(b), threshold)
+
+
+def _similar_norm(na: str, nb: str, threshold: float) -> bool:
     if not na or not nb:
         return False
     if na in nb or nb in na:
         return min(len(na), len(nb)) >= 40
+    la, lb = min(len(na), 400), min(len(nb), 400)
+    if 2 * min(la, lb) / (la + lb) < threshold:
+        return False  # lengths alone rule out the ratio (SequenceMatcher.real_quick_ratio)
     return difflib.SequenceMatcher(None, na[:400], nb[:400]).ratio() >= threshold
+
+_STOP = frozenset("""the a an and or of to for in on at by with that this be is are should must will all its their
+it as from into when where who which any every each have has not""".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _same_gist(a: str, b: str) -> bool:
+    """A summary and the full wording of one recommendation share most of the summary's words."""
+    wa, wb = _content_words(a), _content_words(b)
+    small = min(len(wa), len(wb))
+    return small >= 3 and len(wa & wb) / small >= 0.5
+
+
+def _same_place(a: _Item, b: _Item) -> bool:
+    return (a.group.ordinal if a.group else None) == (b.group.ordinal if b.group else None)
 
 
 def _merge_duplicates(items: list[_Item]) -> list[_Item]:
+    """One recommendation repeated (executive summary and body, text and table) is kept once, with
+    its fullest wording: same number and similar text, or same number and place and the same gist,
+    or near-identical text under any number."""
     kept: list[_Item] = []
+    norms: dict[int, str] = {}
+
+    def norm(item: _Item) -> str:
+        if id(item) not in norms:
+            norms[id(item)] = _norm(item.text)
+        return norms[id(item)]
+
     for item in items:
-        twin = next((k for k in kept if (k.number == item.number and _similar(k.text, item.text, 0.6))
-                     or _similar(k.text, item.text, 0.85)), None)
+        twin = next((k for k in kept if (k.number == item.number and (_similar_norm(norm(k), norm(item), 0.6) or (
+            k.number and _same_place(k, item) and _same_gist(k.text, item.text))))
+            or _similar_norm(norm(k), norm(item), 0.85)), None)
         if twin is None:
             kept.append(item)
             continue
         if len(item.text) > len(twin.text):
             twin.parts, twin.links = item.parts, item.links
+            norms.pop(id(twin), None)
         twin.agencies += [a for a in item.agencies if a not in twin.agencies]
         if twin.group is None:
             twin.group = item.group

@@ -55,7 +55,7 @@ _NOT_NAMES = {
 }
 _DATE_LABEL = re.compile(
     r"\b(?:published|publication(?:\s+date)?|date\s+of\s+publication|date\s+published|date|final(?:\s+version|\s+report)?|"
-    r"version\s*[\d.]*|issued|approved)\b\s*(?:on|in)?\s*[:\-\u2013]?\s*(?P<rest>.{0,60})",
+    r"version\s*[\d.]*|issued|approved)\b\s*(?:on|in)?\s*[:\-\u2013]?\s*(?P<rest>.{0,90})",
     re.I,
 )
 _NOT_PUBLICATION = re.compile(
@@ -74,7 +74,10 @@ def cover_blocks(doc: Document) -> list[Block]:
         if len(cover) < 3:
             cover = [b for b in blocks if (b.page or 1) <= 2]
         return cover[:25]
-    first_body = next((i for i, b in enumerate(blocks[1:], 1) if b.kind == "heading" and b.level <= 1), None)
+    # the cover runs to the first top-level heading after the title (itself often the first heading)
+    title_at = next((i for i, b in enumerate(blocks[:6]) if b.kind == "heading"), 0)
+    first_body = next((i for i, b in enumerate(blocks[title_at + 1:], title_at + 1)
+                       if b.kind == "heading" and b.level <= 1), None)
     return blocks[: min(first_body or 12, 12)]
 
 
@@ -135,7 +138,7 @@ def find_published(cover: list[Block], doc: Document) -> str | None:
     for blocks in (cover, early, doc.blocks[-15:]):
         for b in blocks:
             for m in _DATE_LABEL.finditer(b.text):
-                rest = m.group("rest")
+                rest = re.split(r"\.\s|;|\n", m.group("rest"))[0]
                 if _NOT_PUBLICATION.search(rest):
                     continue
                 found = published_date(rest)
@@ -146,6 +149,24 @@ def find_published(cover: list[Block], doc: Document) -> str | None:
             found = published_date(b.text)
             if found:
                 return found
+    return None
+
+
+_SUBJECT_LINE = re.compile(
+    r"^(?:(?:concerning|regarding|in\s+respect\s+of|relating\s+to|about|into\s+the\s+(?:death|circumstances)\s+of|"
+    r"for)\s+)?[\"\u201c\u2018']?(?P<s>.+?)[\"\u201d\u2019']?(?:\s*\((?:aged?|\d)[^)]*\))?\s*$", re.I)
+
+
+def _cover_subject(line: str) -> str | None:
+    """The subject a cover line names on its own: 'Child P', '"Sam"', 'Concerning Child E'."""
+    m = _SUBJECT_LINE.match(line.strip())
+    if not m:
+        return None
+    core = m.group("s").strip()
+    if _CODED_SUBJECT.fullmatch(core):
+        return re.sub(r"\s+", " ", core)
+    if re.fullmatch(r"[A-Z][a-z]{2,15}", core) and core.lower() not in _NOT_NAMES:
+        return core
     return None
 
 
@@ -165,9 +186,10 @@ def find_title(doc: Document, cover: list[Block]) -> str | None:
         at = next(i for i, c in enumerate(cover) if c is b)
         nxt = cover[at + 1].text.strip() if at + 1 < len(cover) else ""
         if any(p.search(text) for _, p in _TYPES) and not _CODED_SUBJECT.search(text) and nxt and \
-                len(nxt.split()) <= 6 and (_CODED_SUBJECT.fullmatch(nxt.strip("\"\u201c\u201d")) or
-                                           re.fullmatch(r"[\"\u201c]?[A-Z][a-z]{2,15}[\"\u201d]?", nxt)):
-            text = f"{text}: {nxt}"
+                len(nxt.split()) <= 6:
+            subject = _cover_subject(nxt)
+            if subject:
+                text = f"{text.rstrip(':').rstrip()}: {subject}"
         candidates.append(text)
     candidates = [c for c in candidates if len(c.split()) <= 20 and not c.endswith(".")]
     typed = [c for c in candidates if any(p.search(c) for _, p in _TYPES)]

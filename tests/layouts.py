@@ -402,9 +402,12 @@ def build_exec_summary_pdf(path: Path) -> Path:
                ("Concerning Child E", 18, False), ("Final version: October 2020", 12, False)])
     pdf.h("Executive summary")
     pdf.p("Child E was fourteen when she took an overdose. The review looked at the eighteen months before.")
-    pdf.p("The review makes four recommendations:")
-    for r in E_RECS:
-        pdf.p(r.text, label=f"{r.number}.")
+    pdf.h("Summary of recommendations", 12)
+    for n, short in enumerate(["The partnership should ensure its escalation policy is understood and used.",
+                               "Strategy discussions should include the police, health and the school.",
+                               "Police should share domestic abuse notifications with schools promptly.",
+                               "DSLs should attend child protection conferences."], 1):
+        pdf.p(short, label=f"{n}.")
     pdf.page().h("1. Introduction")
     _filler(pdf, 8, 11)
     pdf.h("2. Findings")
@@ -665,6 +668,182 @@ def build_interleaved_docx(path: Path) -> Path:
     return b.save(path)
 
 
+# --------------------------------------------------------------------------- 15. PDF: grouped bullets under bold agency lines
+
+V_RECS = [
+    Rec("1", "The partnership should publish a practice guide on responding to children who go missing from "
+             "home.", ["safeguarding-partnership"]),
+    Rec("2", "The partnership should seek assurance from all agencies that staff have completed exploitation "
+             "training.", ["safeguarding-partnership"]),
+    Rec("3", "Review the force policy on searching children suspected of carrying drugs.", ["police"]),
+    Rec("4", "Ensure that every missing episode is shared with the child's school by the next school day.",
+        ["police"]),
+    Rec("5", "Make sure that the emergency department asks about exploitation when a young person attends with "
+             "a stab wound.", ["health"]),
+    Rec("6", "Ensure that return home interviews are completed within 72 hours.", ["childrens-social-care"]),
+]
+
+
+def build_grouped_bullets_pdf(path: Path) -> Path:
+    pdf = Pdf(header="Child V LCSPR")
+    pdf.cover([("Southmoor Safeguarding Children Partnership", 14, False),
+               ("Local Child Safeguarding Practice Review", 22, True), ("Child V", 22, True),
+               ("Published: 8 August 2022", 12, False)])
+    pdf.h("1. Introduction").p("Child V was sixteen when he was found with serious injuries in a flat used to "
+                               "sell drugs. He had been reported missing twelve times.")
+    _filler(pdf, 6, 30)
+    pdf.h("2. Recommendations")
+    pdf.p("Recommendations for the partnership", bold=True)
+    for r in V_RECS[:2]:
+        pdf.p(r.text, label="\u2022")
+    pdf.p("Single agency recommendations", bold=True)
+    pdf.p("Thames Valley Police", bold=True)
+    for r in V_RECS[2:4]:
+        pdf.p(r.text, label="\u2022")
+    pdf.p("Oxford Health NHS Foundation Trust", bold=True)
+    pdf.p(V_RECS[4].text, label="\u2022")
+    pdf.p("Children's Social Care", bold=True)
+    pdf.p(V_RECS[5].text, label="\u2022")
+    pdf.h("Appendix 1: Glossary of abbreviations")
+    pdf.table([["Abbreviation", "Meaning"], ["RHI", "Return home interview"], ["TVP", "Thames Valley Police"]],
+              [120, AVAIL - 120])
+    return pdf.save(path, "", "")
+
+
+# --------------------------------------------------------------------------- 16. DOCX recommendations table with R-numbers
+# "R1" in a Ref column is read as recommendation 1, so that an action plan's "Rec 1" finds it.
+
+T_RECS = [
+    Rec("1", "Children's social care should make sure that a child's lived experience is recorded in every "
+              "assessment.", ["childrens-social-care"]),
+    Rec("2", "Health visitors should offer a new birth visit to both parents.", ["health"]),
+    Rec("3", "The partnership should commission training on coercive control for all practitioners.",
+        ["safeguarding-partnership"]),
+]
+
+
+def build_rec_table_docx(path: Path) -> Path:
+    b = DocxBuilder(title="Document1", author="user")
+    b.paragraph("Eastvale Safeguarding Children Partnership")
+    b.heading("Child Safeguarding Practice Review: Baby T", 0)
+    b.paragraph("Published January 2022")
+    b.heading("Executive summary", 1)
+    b.paragraph("Baby T died aged five months. His mother's partner was later convicted of his murder. The review "
+                "makes three recommendations, which are set out in the table below.")
+    b.heading("Findings", 1)
+    for f in ["The mother's partner was not known to the health visitor.",
+              "Coercive control by the partner was not recognised by any agency."]:
+        b.bullet(f)
+    b.heading("Recommendations", 1)
+    b.table([["Ref", "Recommendation", "Lead agency", "Timescale"]]
+            + [["R" + r.number, r.text, lead, "Q2 2022/23"] for r, lead in
+               zip(T_RECS, ["CSC", "Eastvale Community Health NHS Trust", "ESCP"])])
+    return b.save(path)
+
+
+# --------------------------------------------------------------------------- 17. Markdown: "Finding n" paragraphs, exec summary repeats recs in short
+
+F_RECS = [
+    Rec("1", "The partnership should ensure that practitioners understand the impact of parental learning "
+             "disability on the care of a baby, and should provide guidance on adapting assessments.",
+        ["safeguarding-partnership"]),
+    Rec("2", "The ICB should ensure that GPs flag a parent's learning disability on the child's record.",
+        ["health", "primary-care"]),
+]
+
+
+def build_findings_paragraphs_md(path: Path) -> Path:
+    lines = [
+        "# Child Safeguarding Practice Review: Child F",
+        "",
+        "Westshire Safeguarding Children Partnership",
+        "",
+        "Published: 30 November 2022",
+        "",
+        "## Executive summary",
+        "",
+        "Child F was born to parents with learning disabilities. The review makes two recommendations: that "
+        "the partnership provides guidance on adapting assessments, and that GPs flag a parent's learning "
+        "disability.",
+        "",
+        "## Findings",
+        "",
+        "Finding 1: Assessments were not adapted to the parents' learning disabilities, so the parents did not "
+        "understand what was expected of them.",
+        "",
+        "Finding 2: The GP practice knew of the father's learning disability but this was not on Child F's "
+        "record.",
+        "",
+        "Finding 3: Practitioners were optimistic about the parents' progress without evidence of change.",
+        "",
+        "## Recommendations",
+        "",
+        *[f"Recommendation {r.number}: {r.text}\n" for r in F_RECS],
+        "## Appendix: Terms of reference",
+        "",
+        "- What should agencies have known about the parents' needs?",
+        "- How should assessments be adapted for parents with a learning disability?",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- 18. HTML: "Conclusions and recommendations" with recommends paragraphs
+
+C_RECS = [
+    Rec("1", "It is recommended that the Local Authority reviews the private fostering awareness campaign.",
+        ["local-authority"]),
+    Rec("2", "It is recommended that schools ask about the adults a child is living with when a child joins "
+             "mid-year.", ["education"]),
+]
+
+
+def build_conclusions_html(path: Path) -> Path:
+    parts = [
+        "<html><head><title>Learning review: Child C</title></head><body><main>",
+        "<h1>Partnership Learning Review: Child C</h1>",
+        "<p>Midshire Safeguarding Children Partnership</p><p>Published: 3 October 2023</p>",
+        "<h2>What happened</h2><p>Child C, aged eleven, was privately fostered by a family friend for two years "
+        "before anyone notified the local authority.</p>",
+        "<h2>Conclusions and recommendations</h2>",
+        "<p>Private fostering arrangements are rarely notified. Practitioners did not recognise the arrangement "
+        "for what it was.</p>",
+        *[f"<p>{escape(r.text)}</p>" for r in C_RECS],
+        "<h2>Glossary</h2><p>Private fostering: a child under 16 cared for by someone who is not a close "
+        "relative for 28 days or more.</p>",
+        "</main></body></html>",
+    ]
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- 19. Markdown: lists introduced by a sentence, no headings for them
+
+W_RECS = [
+    Rec("1", "The partnership should raise awareness of private fostering with faith communities.",
+        ["safeguarding-partnership"]),
+    Rec("2", "Schools should check who a new pupil lives with when the pupil arrives from abroad.", ["education"]),
+]
+
+
+def build_intro_lists_md(path: Path) -> Path:
+    lines = [
+        "# Learning review: Child W", "", "Northshire Safeguarding Children Partnership, published 1 May 2023.", "",
+        "## About this review", "",
+        "Child W arrived from abroad aged nine and lived with a family friend. Nobody notified the local authority.",
+        "", "Learning themes from the review:", "",
+        "- Private fostering arrangements were not recognised by the school or the GP practice.",
+        "- Practitioners did not ask who had parental responsibility for Child W.",
+        "", "## Conclusions", "",
+        "Child W's arrangement was hidden in plain sight. The review makes the following recommendations:", "",
+        *[f"{r.number}. {r.text}" for r in W_RECS],
+        "", "The partnership will report on progress in its annual report.", "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
 LAYOUTS: list[Layout] = [
     Layout("cover-findings-headings-pdf", "child-p.pdf", build_cover_findings_pdf,
            {"title": "Child Safeguarding Practice Review: Child P", "subject": "Child P", "review_type": "cspr",
@@ -721,4 +900,25 @@ LAYOUTS: list[Layout] = [
            {"title": "Child Safeguarding Practice Review: Baby L", "subject": "Baby L", "review_type": "cspr",
             "publisher": "Northmoor Safeguarding Children Partnership", "published": "2021-06"},
            I_RECS, lps=2),
+    Layout("grouped-bullets-pdf", "child-v.pdf", build_grouped_bullets_pdf,
+           {"title": "Local Child Safeguarding Practice Review: Child V", "subject": "Child V", "review_type": "cspr",
+            "publisher": "Southmoor Safeguarding Children Partnership", "published": "2022-08-08"},
+           V_RECS, lps=0),
+    Layout("rec-table-docx", "baby-t.docx", build_rec_table_docx,
+           {"title": "Child Safeguarding Practice Review: Baby T", "subject": "Baby T", "review_type": "cspr",
+            "publisher": "Eastvale Safeguarding Children Partnership", "published": "2022-01"},
+           T_RECS, lps=2),
+    Layout("finding-paragraphs-md", "child-f.md", build_findings_paragraphs_md,
+           {"title": "Child Safeguarding Practice Review: Child F", "subject": "Child F", "review_type": "cspr",
+            "publisher": "Westshire Safeguarding Children Partnership", "published": "2022-11-30"},
+           F_RECS, lps=3),
+    Layout("conclusions-recommends-html", "child-c.html", build_conclusions_html,
+           {"title": "Partnership Learning Review: Child C", "subject": "Child C",
+            "review_type": "partnership-learning-review",
+            "publisher": "Midshire Safeguarding Children Partnership", "published": "2023-10-03"},
+           C_RECS, lps=(1, 2)),
+    Layout("intro-sentence-lists-md", "child-w.md", build_intro_lists_md,
+           {"title": "Learning review: Child W", "subject": "Child W", "review_type": "partnership-learning-review",
+            "publisher": "Northshire Safeguarding Children Partnership", "published": "2023-05-01"},
+           W_RECS, lps=(2, 3)),
 ]

@@ -46,11 +46,16 @@ def _ids(layout):
     return layout.name
 
 
-@pytest.mark.parametrize("layout", LAYOUTS, ids=_ids)
-@pytest.mark.parametrize("field", ["title", "subject", "review_type", "publisher", "published"])
+METADATA_CASES = [
+    pytest.param(layout, field, id=f"{layout.name}-{field}")
+    for layout in LAYOUTS
+    for field in ("title", "subject", "review_type", "publisher", "published")
+    if field in layout.review  # a layout asserts only what a reader could tell from it
+]
+
+
+@pytest.mark.parametrize("layout, field", METADATA_CASES)
 def test_review_metadata(extracted, layout, field):
-    if field not in layout.review:
-        pytest.skip("not asserted for this layout")
     assert extracted(layout)["review"][field] == layout.review[field]
 
 

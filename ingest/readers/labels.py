@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-_ROMAN = r"(?:x{0,3})(?:ix|iv|v?i{0,3})"
+_ROMAN = r"(?=[ivx])(?:x{0,3})(?:ix|iv|v?i{0,3})"  # never empty: ". text" is not a label
 _LABEL = re.compile(
     r"""^(?:
         (?P<word>(?:Recommendation|Rec\.?|Finding|Learning\ point|Action)\s+
@@ -20,7 +20,8 @@ _LABEL = re.compile(
     re.VERBOSE,
 )
 _BULLET = re.compile(r"^[\u2022\u2023\u25aa\u25cf\u25e6\u2043\u2219\u00b7\u25a0\u25a1\u2013\u2014*\-o\uf0b7\uf0a7]\s+(?=\S)")
-_TOC_LINE = re.compile(r"(?:\.{4,}|\u2026{2,}|(?:\. ){4,})\s*\d+\s*$")
+# Fixed counts, not {4,}: equivalent for a search, and linear on a long run of dots (no backtracking).
+_TOC_LINE = re.compile(r"(?:\.{4}|\u2026{2}|(?:\. ){4})\s*\d+\s*$")
 _SECTION_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|Part \d+:?|Section \d+:?)\s+[A-Z]")
 
 
@@ -71,6 +72,8 @@ def looks_like_heading(text: str, *, max_words: int = 12) -> bool:
     if not words or len(words) > max_words or len(text) > 120:
         return False
     if text.rstrip()[-1] in ".,;!?" or is_toc_line(text):
+        return False
+    if text.rstrip().endswith(":") and len(words) > 6:  # a sentence introducing a list, not a heading
         return False
     return text[0].isupper() or bool(_SECTION_HEADING.match(text))
 

@@ -24,7 +24,7 @@ from ingest.readers.columns import reading_order
 from ingest.readers.labels import is_toc_line, split_label
 from ingest.readers.layout import strip_running
 from ingest.readers.pdftables import PdfTable, find_tables, looks_ruled
-from ingest.readers.textnorm import clean, ends_sentence, join_lines
+from ingest.readers.textnorm import clean, ends_sentence, join_all
 
 PARSER_VERSION = f"{pdfium.PYPDFIUM_INFO} / {pdfium.PDFIUM_INFO}"
 
@@ -54,10 +54,7 @@ class _Para:
 
     @property
     def text(self) -> str:
-        out = ""
-        for ln in self.lines:
-            out = join_lines(out, ln.text)
-        return out
+        return join_all(ln.text for ln in self.lines)
 
 
 def read_pdf(path: Path) -> Document:
@@ -283,7 +280,9 @@ def _continues(prev: _Para, para: _Para, body: float) -> bool:
         return False
     a, b = prev.lines[-1], para.first
     moved = b.page != a.page or b.top > a.top
-    if not moved or ends_sentence(prev.text) or is_toc_line(a.text):
+    # a.text, not prev.text: the joined text ends with its last line, and rebuilding it on every
+    # merge made long runs of merged paragraphs quadratic
+    if not moved or ends_sentence(a.text) or is_toc_line(a.text):
         return False
     if split_label(b.text)[2] or abs(a.size - b.size) > 0.6 or a.bold != b.bold:
         return False

@@ -8,7 +8,7 @@ from ingest.document import Block, Document
 from ingest.readers.blocks import classify
 from ingest.readers.decode import read_text_file
 from ingest.readers.labels import split_label
-from ingest.readers.textnorm import join_lines
+from ingest.readers.textnorm import join_all
 
 
 def read_text(path: Path) -> Document:
@@ -30,8 +30,5 @@ def text_blocks(text: str) -> list[Block]:
                 groups[-1].append(line)
         standalone = len(groups) == 1 and len(lines) == 1
         for group in groups:
-            joined = ""
-            for line in group:
-                joined = join_lines(joined, line)
-            blocks.append(classify(joined, may_be_heading=standalone))
+            blocks.append(classify(join_all(group), may_be_heading=standalone))
     return blocks

@@ -35,6 +35,21 @@ def join_lines(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
+def join_all(lines) -> str:
+    """join_lines over many lines in linear time (repeated join_lines copies the text each time)."""
+    parts: list[str] = []
+    tail = ""  # the last two characters joined so far
+    for line in lines:
+        if not line:
+            continue
+        if parts and not (tail.endswith("-") and not tail.endswith(" -") and line[:1].islower()):
+            parts.append(" ")
+            tail = " "
+        parts.append(line)
+        tail = (tail + line)[-2:]
+    return "".join(parts)
+
+
 def ends_sentence(text: str) -> bool:
     """True when text ends with final punctuation (optionally inside quotes or brackets)."""
     return bool(re.search(r"[.!?:;][\"'\u2019\u201d)\]]*$", text.rstrip()))
