@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import ids
-from ingest.errors import IngestError
+from ingest.errors import IngestError, InvalidSource
 from ingest.load import vocabulary_rows, write_database
 from ingest.records import document_files, load_corrections, load_review, review_folders
 
@@ -186,6 +186,12 @@ def build(reviews_dir: str | Path, db_path: str | Path, keep_going: bool = False
         from tqdm import tqdm
 
         bar = tqdm(total=total_docs, unit="doc", desc="ingest", file=sys.stderr)
+    explicit: dict[str, str] = {}
+    for folder, record in records_in:
+        for act in record["agency_actions"]:
+            if act.get("id") and explicit.setdefault(act["id"], folder.name) != folder.name or \
+                    act.get("id") and [a.get("id") for a in record["agency_actions"]].count(act["id"]) > 1:
+                raise InvalidSource(folder / "review.yml", f"agency action id {act['id']} is used more than once")
     report = BuildReport()
     try:
         records = [

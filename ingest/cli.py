@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import click
@@ -11,6 +12,12 @@ from ingest.errors import IngestError
 
 def _fail(exc: IngestError) -> click.ClickException:
     return click.ClickException(str(exc))
+
+
+def _cannot_write(path: Path, exc: Exception) -> click.ClickException:
+    """A full disk or read-only folder: one line; the old database is untouched (ingest.atomic)."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return click.ClickException(f"{path}: cannot write the database ({reason}); the previous one is unchanged")
 
 
 @click.group()
@@ -75,6 +82,8 @@ def build(reviews_dir: Path, db_path: Path, keep_going: bool) -> None:
         report = build_db(reviews_dir, db_path, keep_going=keep_going)
     except IngestError as exc:
         raise _fail(exc) from None
+    except (OSError, sqlite3.Error) as exc:
+        raise _cannot_write(db_path, exc) from None
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for error in report.errors:

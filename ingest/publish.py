@@ -222,7 +222,10 @@ def publish_command(reviews_db: str, tracker_db: str, public_db: str) -> None:
     try:
         result = publish(reviews_db, tracker_db, public_db)
     except (PublishError, sqlite3.Error) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{public_db}: cannot write ({exc.strerror or exc}); the previous one is unchanged") \
+            from None
     source = "tracker" if result["tracker"] else "ingested agency actions only (no tracker)"
     click.echo(
         f"Published {public_db}: {result['recommendations']} recommendations, statuses from {source}; "

@@ -43,8 +43,13 @@ def cli() -> None:
               help="instance/tracker.db, for recommendation statuses")
 def build(db: Path, index_dir: Path, tracker_db: Path | None) -> None:
     """Build INDEX_DIR from the reviews database DB and make it live atomically."""
-    statuses = tracker_statuses(tracker_db, db) if tracker_db else None
-    version = build_index(db, index_dir, statuses)
+    try:
+        statuses = tracker_statuses(tracker_db, db) if tracker_db else None
+        version = build_index(db, index_dir, statuses)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise click.ClickException(f"{index_dir}: cannot build the index ({reason}); the live index is unchanged") \
+            from None
     click.echo(f"search index ready: {version}")
 
 

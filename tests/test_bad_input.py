@@ -172,3 +172,11 @@ def test_random_bytes_never_escape_as_library_errors(tmp_path, data, prefix, ext
         read_document(path)
     except IngestError as exc:
         assert str(exc).startswith(f"{path}: ") and "\n" not in str(exc)
+
+
+def test_a_library_message_full_of_bytes_still_makes_one_short_line():
+    """Found by fuzzing: zipfile put a whole corrupt header, newlines included, into its message."""
+    from ingest.errors import UnreadableDocument
+
+    exc = UnreadableDocument("x.docx", "the DOCX is corrupt (" + "header b'\\x00\n\\xff' " * 200 + ")")
+    assert "\n" not in str(exc) and len(str(exc)) < 260 and str(exc).endswith("...")

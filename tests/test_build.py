@@ -251,3 +251,19 @@ def test_cli_build_and_errors(reviews_dir, tmp_path):
     assert "Traceback" not in result.output
     result = runner.invoke(cli, ["validate", str(reviews_dir)])
     assert result.exit_code == 0 and "1 reviews valid" in result.output
+
+
+def test_a_repeated_action_id_is_one_clear_line(tmp_path):
+    yml = REVIEW_YML.replace("  - recommendation: S1\n", "  - id: child-v-act-x\n    recommendation: S1\n")
+    yml = yml + yml[yml.index("  - id: child-v-act-x"):]  # the same action, id and all, twice
+    root = tmp_path / "reviews"
+    make_review(root, review_yml=yml)
+    with pytest.raises(InvalidSource) as excinfo:
+        build(root, tmp_path / "reviews.db")
+    assert "child-v-act-x is used more than once" in str(excinfo.value)
+
+
+def test_the_built_database_is_readable_by_other_users(reviews_dir, tmp_path):
+    db = tmp_path / "reviews.db"
+    build(reviews_dir, db)
+    assert db.stat().st_mode & 0o777 == 0o644

@@ -77,6 +77,8 @@ def update_action(conn: sqlite3.Connection, user: dict, action: ActionState, exp
     note = _clean_text(note, "note")
     changed = {f: v for f, v in new.items() if v != getattr(action, f)}
     if not changed:
+        if expected_version != action.version:  # a stale form is a conflict even when it changes nothing
+            raise ConflictError("someone else changed this action after you opened it")
         return []
     at, change_id = store.now(), store.new_change_id()
     values = {f: getattr(action, f) for f in ("delivery", "assurance", "target_date", "public_evidence",
@@ -124,6 +126,8 @@ def update_recommendation(conn: sqlite3.Connection, user: dict, rec: Recommendat
     current = {"response": rec.response, "owner": rec.owner, "target_date": rec.target_date}
     changed = {f: v for f, v in new.items() if v != current[f]}
     if not changed:
+        if expected_version != rec.version:
+            raise ConflictError("someone else changed this recommendation after you opened it")
         return []
     values = {"response": rec.response or "awaiting-response", "owner": rec.owner, "target_date": rec.target_date}
     values.update(changed)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from importlib.metadata import version
 from pathlib import Path
 
@@ -43,6 +44,28 @@ def check_zip(path: Path) -> None:
         raise UnreadableDocument(
             path, f"the DOCX would expand from {packed / 1048576:.1f} MB to {total / 1048576:.0f} MB "
                   f"(compression ratio {max(worst, total / packed):.0f}:1); refusing a possible zip bomb")
+    _inflate_checked(path)
+
+
+def _inflate_checked(path: Path) -> None:
+    """Inflate every part in 1 MB steps, so a part whose headers understate its size fails here.
+
+    The declared sizes above can lie: zipfile's read() inflates a whole part in one call and only
+    then cuts it to the declared size, so 1.4 MB claiming to be 4 KB took 600 MB of memory (and a
+    50 MB file could take tens of GB) inside python-docx. Read in steps, zipfile stops at the
+    declared size and the CRC check fails; after this, python-docx can only get the declared sizes.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.is_dir():
+                    continue
+                with z.open(info) as part:
+                    while part.read(1 << 20):
+                        pass
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
+            NotImplementedError) as exc:
+        raise UnreadableDocument(path, f"the DOCX is corrupt or truncated ({exc})") from None
 
 
 def read_docx(path: Path) -> Document:

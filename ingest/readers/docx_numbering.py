@@ -174,12 +174,18 @@ _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "x
           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
 
 
+MAX_LETTER_VALUE = 780  # zzz...: 30 repeats of z
+MAX_ROMAN_VALUE = 3999  # mmmcmxcix
+
+
 def format_number(value: int, fmt: str) -> str:
     """One counter in a Word numFmt; unknown formats fall back to decimal."""
-    if fmt in ("lowerLetter", "upperLetter") and value > 0:
+    # Absurd counters (a hostile <ol start=4000000000 type=i> or w:start) would build a string of
+    # millions of letters; beyond what Word itself shows as letters/roman numerals, use decimal.
+    if fmt in ("lowerLetter", "upperLetter") and 0 < value <= MAX_LETTER_VALUE:
         letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)  # Word: aa, bb after z
         return letter.upper() if fmt == "upperLetter" else letter
-    if fmt in ("lowerRoman", "upperRoman") and value > 0:
+    if fmt in ("lowerRoman", "upperRoman") and 0 < value <= MAX_ROMAN_VALUE:
         out, n = "", value
         for v, s in _ROMAN:
             while n >= v:
