@@ -1,10 +1,19 @@
 """Shared fixtures that mirror the layers: reviews database -> index -> app."""
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from ingest.load import write_database
 from tests.sample_data import SAMPLE_RECORDS
+
+# The suite replays the same examples on every run, so CI never fails by chance; to hunt for new
+# crashes, run with HYPOTHESIS_PROFILE=explore (random examples, many more of them).
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", max_examples=2000, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")

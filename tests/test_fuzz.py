@@ -560,3 +560,13 @@ def test_extractor_never_crashes_on_a_readable_document(work, text, ext):
     except IngestError:
         pass
     assert time.perf_counter() - started < SLOW
+
+
+def test_a_zip_claiming_an_unknown_version_is_a_clear_error(seeds, work):
+    """Found by fuzzing: a flipped 'version needed' byte made zipfile raise NotImplementedError."""
+    raw = bytearray(seeds[".docx"])
+    central = raw.find(b"PK\x01\x02")  # the first central directory record
+    raw[central + 6] = 235  # its "version needed to extract": 23.5
+    path = work / "future.docx"
+    path.write_bytes(bytes(raw))
+    check_read(path)

@@ -33,7 +33,7 @@ def check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise UnreadableDocument(path, f"the DOCX is corrupt or truncated ({exc})") from None
     if len(infos) > MAX_ENTRIES:
         raise UnreadableDocument(path, f"the DOCX holds {len(infos):,} parts; refusing a possible zip bomb")

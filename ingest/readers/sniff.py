@@ -70,7 +70,7 @@ def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise UnreadableDocument(path, f"the file is a corrupt or truncated zip/DOCX ({_first_line(exc)})") from None
     if "word/document.xml" in names or any(n.startswith("word/document") for n in names):
         return "docx"
