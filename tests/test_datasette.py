@@ -22,7 +22,7 @@ import yaml
 from ingest.load import write_database
 from ingest.publish import publish
 from tests.sample_data import SAMPLE_RECORDS, SOURCE
-from tests.test_publish import HAVE_TRACKER, SECRETS, make_tracker_db
+from tests.test_publish import SECRETS, make_tracker_db
 
 ROOT = Path(__file__).resolve().parents[1]
 METADATA = ROOT / "metadata.yml"
@@ -64,7 +64,7 @@ def public_db(tmp_path_factory) -> Path:
     """reviews.db (sample + one extra review) -> tracker.db if the tracker exists -> public.db."""
     folder = tmp_path_factory.mktemp("datasette")
     reviews = write_database(folder / "reviews.db", [*SAMPLE_RECORDS, EXTRA_RECORD])
-    tracker = make_tracker_db(folder / "tracker.db", reviews) if HAVE_TRACKER else folder / "no-tracker.db"
+    tracker = make_tracker_db(folder / "tracker.db", reviews)
     publish(reviews, tracker, folder / "public.db")
     return folder / "public.db"
 
@@ -246,7 +246,7 @@ def test_overdue_actions(server):
     rows = query(server, "overdue_actions")
     assert ids(rows, "action_id") == ["child-t-2022-act-1", "child-r-2023-act-1"]
     assert rows[1]["due_by"] == "2023-06-30", "a month-only date is due at the end of the month"
-    expected_from = "tracker" if HAVE_TRACKER else "published source"
+    expected_from = "tracker"
     assert rows[0]["status_from"] == expected_from
 
 
@@ -322,8 +322,6 @@ def test_sql_for_private_data_errors(server, sql):
 
 def test_no_secret_reaches_the_site(server):
     """Read every table, hidden ones too, through the site: no tracker secret is in any of them."""
-    if not HAVE_TRACKER:
-        pytest.skip("no tracker data to leak")
     status, body = get(server, "/public.json")
     assert status == 200
     tables = [t["name"] for t in body["tables"]]

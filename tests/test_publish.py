@@ -1,7 +1,6 @@
 """ingest.publish: public.db is a safe, atomic copy of reviews.db plus public statuses."""
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +9,6 @@ from click.testing import CliRunner
 
 from ingest import publish as pub
 
-HAVE_TRACKER = all(importlib.util.find_spec(m) for m in ("tracker.store", "tracker.public"))
 
 # Strings that exist only in the tracker's private parts; none may appear anywhere in public.db.
 SECRETS = {
@@ -109,7 +107,6 @@ def test_derived_status(statuses, expected):
     assert pub.derived_status(statuses) == expected
 
 
-@pytest.mark.skipif(not HAVE_TRACKER, reason="tracker not installed")
 @pytest.mark.parametrize("statuses", [
     [None], ["not-started"], ["in-progress"], ["completed"], ["assured"], ["completed", "assured"],
     ["completed", None], ["not-started", None], ["assured", "in-progress"],
@@ -122,7 +119,6 @@ def test_derived_status_agrees_with_the_tracker(statuses):
         None, [INGESTED_STATUS[s] for s in statuses], board_reviewed=False)
 
 
-@pytest.mark.skipif(not HAVE_TRACKER, reason="tracker not installed")
 def test_with_tracker_statuses_come_from_the_tracker_and_nothing_private_leaks(reviews_db_path, tmp_path):
     tracker_db = make_tracker_db(tmp_path / "tracker.db", reviews_db_path)
     target = tmp_path / "public.db"
