@@ -13,6 +13,7 @@ from itertools import chain, zip_longest
 
 from briefings import questions
 from briefings.text import CUT_NOTE, fit_items, sentences
+from ingest.dates import readable_date
 
 TITLES: dict[int, str] = {
     1: "Background",
@@ -31,8 +32,6 @@ STATUS_WORDS = {
     "not-started": "not started", "in-progress": "in progress", "completed": "completed",
     "assured": "completed and assured",
 }
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
 
 
 class BriefingNotFound(LookupError):
@@ -90,18 +89,8 @@ def _lines(text: str) -> list[str]:
 
 
 def human_date(value: str | None) -> str:
-    """'2022-03' -> 'March 2022', '2019-05-14' -> '14 May 2019', '2024' -> '2024'."""
-    if not value:
-        return "date not recorded"
-    parts = value.split("-")
-    try:
-        if len(parts) == 3:
-            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
-        if len(parts) == 2:
-            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        pass
-    return value
+    """A partial date as words; says so when the source gives none."""
+    return readable_date(value) if value else "date not recorded"
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: dict) -> list[dict]:

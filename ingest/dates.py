@@ -115,3 +115,24 @@ def due_date(text: str) -> str | None:
     precise = [d for d in found if d.month is not None or d.quarter is not None]
     pick = (precise or found)[-1] if found else None
     return pick.last_day().isoformat() if pick else None
+
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December"]
+
+
+def readable_date(value: str | None) -> str:
+    """`2022-03` -> `March 2022`, `2019-05-14` -> `14 May 2019`, `2024` -> `2024`; else as given.
+
+    The one way the pages and the briefings show the partial dates the sources give.
+    """
+    text = str(value or "")
+    parts = text[:10].split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTH_NAMES[int(parts[1]) - 1]} {int(parts[0])}"
+        if len(parts) == 2:
+            return f"{MONTH_NAMES[int(parts[1]) - 1]} {int(parts[0])}"
+    except (ValueError, IndexError):
+        pass
+    return text

@@ -16,6 +16,7 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
                    url_for)
 from markupsafe import Markup, escape
 
+from ingest.dates import readable_date
 from tracker import public as tracker_public
 from tracker import statuses as tracker_statuses
 from views import public_queries as queries
@@ -42,8 +43,6 @@ STATUS_TAGS = {  # public status -> govuk-tag colour modifier
     "not-started": "grey", "in-progress": "light-blue", "completed": "green", "assured": "blue",
 }
 BRAG_TAGS = {"red": "red", "amber": "orange", "green": "green", "blue": "blue"}
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
 
 
 # --- the one SearchService per app -------------------------------------------------------
@@ -66,17 +65,7 @@ def search_service():
 
 @bp.app_template_filter("pub_date")
 def pub_date(value) -> str:
-    """`2022-03` -> `March 2022`; `2019-05-14` -> `14 May 2019`; anything else as it is."""
-    text = str(value or "")
-    parts = text[:10].split("-")
-    try:
-        if len(parts) == 3:
-            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
-        if len(parts) == 2:
-            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
-    except (ValueError, IndexError):
-        pass
-    return text
+    return readable_date(value)
 
 
 @bp.app_template_filter("http_url")
