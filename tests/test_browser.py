@@ -22,6 +22,10 @@ AXE_PAGES = {
     "recommendation": "/recommendations/child-t-2022-rec-1",
     "theme": "/themes/neglect",
     "about": "/about",
+    "agency": "/agencies/police",
+    "briefing": "/briefings/review/child-t-2022",
+    "sign-in": "/sign-in",
+    "public tracker summary": "/tracker/summary",
 }
 
 
