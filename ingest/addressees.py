@@ -3,7 +3,8 @@
 An agency is an addressee when it is the subject of should/must/will/needs to ("GPs should"),
 when it opens an "X to <verb>" recommendation ("TVP to review"), or when the addressee brings it
 in as a co-addressee: "seek assurance from X", "ask/require/request X to", "work with X",
-"in partnership with X", "ensure (that) X ...", "write to X", "led by X", "Lead: X".
+"in partnership with X", "ensure (that) X ...", "seek assurance that X ...", "provide X with",
+"write to X", "led by X", "Lead: X"; and "That X reviews ..." (the subjunctive form) addresses X.
 "The partnership should ask schools to share data with children's social care" is addressed
 to the partnership and schools, not to children's social care.
 """
@@ -41,6 +42,8 @@ _LEADING_ADVERBIAL = re.compile(
 _CO_ADDRESSEE = re.compile(
     r"\b(?:seek(?:s|ing)?|obtain(?:s|ing)?|receive[sd]?|gain(?:s|ing)?|request(?:s|ing)?|require[sd]?)"
     r"\s+(?:\w+\s+){0,2}?(?:re)?assurances?\s+(?:from|by)\b"
+    r"|\b(?:seek(?:s|ing)?|obtain(?:s|ing)?|gain(?:s|ing)?|receive[sd]?)\s+(?:\w+\s+){0,2}?(?:re)?assurances?\s+that\b"
+    r"|\b(?:provide[sd]?|providing|equip(?:s|ped)?)\b(?=\s+(?:[\w'\u2019-]+\s+){1,5}?with\b)"
     r"|\bassurances?\s+(?:should|must|will|is to|are to)\s+be\s+(?:sought|obtained|provided|given|requested)\s+(?:from|by)\b"
     r"|\b(?:ask|asks|asking|asked|require|requires|requiring|request|requests|requesting|invite|invites|inviting|"
     r"encourage|encourages|encouraging|direct|directs|commission|commissions|support|supports|enable|enables|"
@@ -67,6 +70,9 @@ _FILLER = frozenset(
     agencies agency organisations organisation in within across at of key statutory named designated
     appropriate individual respective single area's areas area""".split()
 )
+
+
+_THAT_SUBJECT = re.compile(r"\s*that\s+(?=the\b|all\b|each\b|every\b|[A-Z])", re.I)
 
 
 def _clauses(text: str) -> list[str]:
@@ -128,6 +134,10 @@ def addressees(text: str) -> list[str]:
         mentions = agency_mentions(clause)
         if not mentions:
             continue
+        that = _THAT_SUBJECT.match(clause)
+        if that:  # "That the partnership seeks ...", "That health visitors ask ..."
+            for m in _noun_phrase_mentions(clause, that.end(), mentions):
+                hits.update(m.slugs)
         for m in _to_clause_subject(clause, mentions):
             hits.update(m.slugs)
         for directive in _DIRECTIVE.finditer(clause):

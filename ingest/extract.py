@@ -52,6 +52,8 @@ _DIRECTIVE = re.compile(
     r"implement|write|explore|set up|share|make|improve|clarify|embed|monitor|audit)\b",
     re.I,
 )
+# "That the partnership seeks assurance ...": the subjunctive form of a recommendation.
+_THAT_FORM = re.compile(r"^that\s+(?!said\b|is\b|was\b|being\b|means\b|would\b|could\b|may\b|might\b)\S", re.I)
 _DISCUSSION = re.compile(
     r"\b(?:makes?|made|following|these|those|below|above|set out|number of|previous|earlier|panel|reviewers?)\b"
     r"[^.]{0,40}\brecommendations?\b|\brecommendations?\b[^.]{0,30}\b(?:are|were|have been|has been|will be|is|was|"
@@ -90,6 +92,10 @@ _INLINE_LIST = re.compile(
     r"key\s+learning|lessons(?:\s+learn[te]d)?|themes|key\s+messages|findings))"
     r"(?:\s+(?:include|includes|included|are|were|made))?\s*:\s*(?P<rest>\S.*)$", re.I | re.S)
 _INLINE_GROUP = re.compile(r"^(?:for|to)\s+(?P<who>[^:]{2,60}):\s*(?P<text>\S.*)$", re.I | re.S)
+# A closing paragraph about what happens to the recommendations next.
+_FOLLOW_UP = re.compile(
+    r"\b(?:will|progress|monitor(?:s|ed|ing)?|update|report(?:s|ed)? (?:on|back))\b[^.]{0,60}\brecommendations\b|"
+    r"\brecommendations\b[^.]{0,40}\b(?:will be|are being)\s+(?:monitored|tracked|overseen|reviewed)\b", re.I)
 _CONCLUSIONS = re.compile(r"^(?:the\s+|overall\s+|final\s+)?(?:conclusions?|concluding\s+(?:comments|remarks))\s*$", re.I)
 _INITIAL_STOP = {"for", "the", "to", "of", "and", "recommendations", "recommendation", "a", "an", "all", "by"}
 
@@ -130,7 +136,7 @@ class _Item:
 
 
 def _has_directive(text: str) -> bool:
-    return bool(_DIRECTIVE.search(text))
+    return bool(_DIRECTIVE.search(text) or _THAT_FORM.match(text))
 
 
 class _Walker:
@@ -358,6 +364,9 @@ class _Walker:
             return
         if b.kind == "paragraph" and _ANNOUNCE.search(text) and len(text.split()) < 40:
             self._close()
+            return
+        if self.conclusions and b.kind == "paragraph" and _FOLLOW_UP.search(text):
+            self._close()  # "The partnership will monitor progress on these recommendations": not learning
             return
         if b.kind == "list_item":
             if cur is not None and (kind in ("letter", "roman") or b.level > cur.level) and cur.text.endswith(":"):

@@ -40,6 +40,7 @@ class Layout:
     actions: list[dict] | None = None
     notes: str = ""
     extra: dict = field(default_factory=dict)
+    strict: bool = True  # False: scored, but not yet in the strict per-layout tests (say why in notes)
 
 
 # --------------------------------------------------------------------------- PDF helper
@@ -922,3 +923,437 @@ LAYOUTS: list[Layout] = [
             "publisher": "Northshire Safeguarding Children Partnership", "published": "2023-05-01"},
            W_RECS, lps=(2, 3)),
 ]
+
+
+# =========================================================================== held-out layouts
+# Written before the extractor was changed for them (second quality round): styles unlike the
+# layouts above. HELD_OUT lists them all; those the extractor does not yet get right stay out of
+# the strict parametrised tests (Layout.strict False) but are still scored.
+
+
+# --------------------------------------------------------------------------- H1. PDF: borderless table (columns by position only)
+
+NB_RECS = [
+    Rec("1", "The partnership should agree a protocol for sharing information about unborn babies between "
+             "midwifery and children's social care.", ["safeguarding-partnership"]),
+    Rec("2", "Midwives should ask every pregnant woman about domestic abuse when she is seen alone.", ["health"]),
+    Rec("3", "Children's social care should complete a pre-birth assessment before 24 weeks of pregnancy when "
+             "a previous child has been removed.", ["childrens-social-care"]),
+    Rec("4", "The police should notify the midwifery safeguarding team of any domestic abuse incident involving "
+             "a pregnant woman.", ["police"]),
+]
+
+
+def _borderless_table(pdf: Pdf, rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+    """A Word table exported without borders: each cell's text wrapped inside its column, no lines."""
+    from reportlab.lib.utils import simpleSplit as split
+
+    pg = pdf.pg
+    for r, row in enumerate(rows):
+        font = BOLD_FONT if r == 0 else BODY_FONT
+        cells = [split(text, font, 10, w - 8) for text, w in zip(row, widths)]
+        height = max(len(c) for c in cells) * 12 + 8
+        if pg.y - height < pg.bottom:
+            pg.new_page()
+        x = MARGIN
+        for lines, w in zip(cells, widths):
+            for i, line in enumerate(lines):
+                y = pg.y - 12 * (i + 1)
+                pg.draw(lambda c, x=x, y=y, line=line, font=font: (c.setFont(font, 10), c.drawString(x, y, line)))
+            x += w
+        pg.y -= height
+
+
+def build_borderless_table_pdf(path: Path) -> Path:
+    pdf = Pdf(header="Baby B LCSPR")
+    pdf.cover([("Northdale Safeguarding Children Partnership", 14, False),
+               ("Local Child Safeguarding Practice Review", 22, True), ("Baby B", 22, True),
+               ("Published: 21 February 2024", 12, False)])
+    pdf.h("1. Introduction").p(
+        "Baby B was born at thirty weeks and died aged four weeks from injuries caused by her father. Two older "
+        "children had been removed from the mother's care in another area.")
+    _filler(pdf, 6, 40)
+    pdf.h("2. Recommendations")
+    pdf.p("The table below sets out the recommendations and the agency that will lead on each.")
+    leads = ["NSCP", "Northdale Hospitals NHS Trust", "Children's Social Care", "Police"]
+    _borderless_table(pdf, [["No.", "Recommendation", "Lead agency", "Timescale"]]
+                      + [[r.number, r.text, lead, "6 months"] for r, lead in zip(NB_RECS, leads)],
+                      [36, 250, 120, AVAIL - 406])
+    pdf.h("3. Conclusion")
+    pdf.p("The partnership will receive an update on progress against these recommendations in twelve months.")
+    return pdf.save(path, "Baby B LCSPR final", "NSCP")
+
+
+# --------------------------------------------------------------------------- H2. DOCX: one shaded single-cell box per recommendation
+
+BX_RECS = [
+    Rec("1", "The partnership should develop guidance on responding to children who are not brought to dental "
+             "appointments.", ["safeguarding-partnership"]),
+    Rec("2", "The local authority should make sure that children electively home educated are seen at least "
+             "once a term.", ["local-authority"]),
+    Rec("3", "GP practices should code a child's missed appointments so that the pattern is visible at every "
+             "consultation.", ["primary-care"]),
+]
+
+
+def build_boxed_recs_docx(path: Path) -> Path:
+    b = DocxBuilder(title="CSPR Child H", author="Southdale SCP")
+    b.paragraph("Southdale Safeguarding Children Partnership")
+    b.heading("Child Safeguarding Practice Review: Child H", 0)
+    b.paragraph("Published: June 2023")
+    b.heading("Introduction", 1)
+    b.paragraph("Child H, aged eight, was found to have severe dental decay and untreated infections after "
+                "being withdrawn from school for home education.")
+    for i in range(3):
+        b.paragraph(filler(i + 50))
+    b.heading("Findings and recommendations", 1)
+    for i, (finding, r) in enumerate(zip(
+            ["Missed dental appointments were not seen as a sign of neglect.",
+             "Nobody saw Child H for fourteen months after she was withdrawn from school.",
+             "The GP record did not show how many appointments Child H had missed."], BX_RECS), 1):
+        b.heading(f"Finding {i}", 2)
+        b.paragraph(finding)
+        t = b.doc.add_table(rows=1, cols=1)
+        cell = t.cell(0, 0)
+        cell.paragraphs[0].add_run(f"Recommendation {r.number}").bold = True
+        cell.add_paragraph(r.text)
+        _shade(cell, "DEEAF6")
+    b.heading("Glossary", 1)
+    b.paragraph("EHE: elective home education.")
+    return b.save(path)
+
+
+# --------------------------------------------------------------------------- H3. PDF: numbered paragraphs throughout, recs 8.1-8.6, Oxfordshire bodies
+
+OX_RECS = [
+    Rec("8.1", "Oxfordshire County Council should review how its front door records the history of previous "
+               "referrals when a new contact is made.", ["local-authority"]),
+    Rec("8.2", "Thames Valley Police should ensure that officers attending a missing episode record the child's "
+               "own account.", ["police"]),
+    Rec("8.3", "Oxford Health NHS Foundation Trust should ensure that school nurses are told when a pupil is "
+               "excluded.", ["health"]),
+    Rec("8.4", "BOB ICB should seek assurance that GP practices follow up children who are not brought to "
+               "appointments.", ["health", "primary-care"]),
+    Rec("8.5", "The Designated Safeguarding Leads should ensure that a child's exclusion is shared with the "
+               "allocated social worker on the same day.", ["education"]),
+    Rec("8.6", "The partnership should evaluate the impact of these recommendations within twelve months.",
+        ["safeguarding-partnership"]),
+]
+
+
+def build_numbered_paragraphs_pdf(path: Path) -> Path:
+    pdf = Pdf(header="Child O - Oxbury SCP")
+    pdf.cover([("Oxbury Safeguarding Children Partnership", 14, False),
+               ("Local Child Safeguarding Practice Review", 22, True), ("Child O", 22, True),
+               ("Published: 12 December 2023", 12, False)])
+    sections = [("Introduction", 3), ("Terms of reference", 2), ("Methodology", 2), ("Family context", 3),
+                ("Summary of agency involvement", 3), ("Analysis", 3)]
+    n = 60
+    for s, (title, count) in enumerate(sections, 1):
+        pdf.h(f"{s}. {title}")
+        for k in range(1, count + 1):
+            pdf.p(filler(n), label=f"{s}.{k}")
+            n += 1
+    pdf.h("7. Learning")
+    for k, text in enumerate(["Exclusion from school removed the one daily safeguard Child O had.",
+                              "Each missing episode was treated as new, so the pattern was not seen.",
+                              "Child O's own account of where he had been was rarely asked for."], 1):
+        pdf.p(text, label=f"7.{k}")
+    pdf.h("8. Recommendations")
+    for r in OX_RECS:
+        pdf.p(r.text, label=r.number)
+    pdf.h("9. Glossary")
+    pdf.p("BOB ICB: Buckinghamshire, Oxfordshire and Berkshire West Integrated Care Board.", label="9.1")
+    pdf.p("DSL: designated safeguarding lead in a school.", label="9.2")
+    return pdf.save(path, "Child O LCSPR", "")
+
+
+# --------------------------------------------------------------------------- H4. PDF: "That the partnership ..." prose recommendations
+
+TH_RECS = [
+    Rec("1", "That the partnership seeks assurance from schools that staff know how to refer a concern about "
+             "a child who is privately fostered.", ["safeguarding-partnership", "education"]),
+    Rec("2", "That Children's Social Care reviews its private fostering assessment so that the child is seen "
+             "alone at every visit.", ["childrens-social-care"]),
+    Rec("3", "That the partnership promotes awareness of private fostering with faith and community groups.",
+        ["safeguarding-partnership"]),
+    Rec("4", "That health visitors ask who has parental responsibility for any child living with a family "
+             "friend.", ["health"]),
+]
+
+
+def build_that_prose_pdf(path: Path) -> Path:
+    pdf = Pdf()
+    pdf.cover([("Child Safeguarding Practice Review", 22, True), ("Child Z", 20, True),
+               ("Westdale Safeguarding Children Partnership", 14, False), ("November 2021", 12, False)])
+    pdf.h("Introduction")
+    pdf.p("Child Z came to England aged ten to live with a family friend. The arrangement was never notified to "
+          "the local authority as a private fostering arrangement.")
+    _filler(pdf, 5, 70)
+    pdf.h("Recommendations")
+    pdf.p("The reviewer makes the following recommendations to the partnership.")
+    for r in TH_RECS:
+        pdf.p(r.text)
+    pdf.h("Appendix: Glossary")
+    pdf.p("Private fostering: a child under 16 cared for by someone who is not a close relative for 28 days or "
+          "more.")
+    return pdf.save(path, "", "")
+
+
+# --------------------------------------------------------------------------- H5. NSPCC-style summary grouped by addressee
+
+NG_RECS = [
+    Rec("1", "develop a multi-agency pathway for children who self-harm", ["safeguarding-partnership"]),
+    Rec("2", "ensure that a pupil's self-harm is recorded and shared with the school nurse", ["education"]),
+    Rec("3", "review the threshold for referring a young person to CAMHS after an emergency department attendance",
+        ["health"]),
+    Rec("4", "share information about children reported missing with the child's school the same day", ["police"]),
+]
+
+
+def build_nspcc_grouped_txt(path: Path) -> Path:
+    text = (
+        "2022 - Eastdale - Child Y\n\n"
+        "Suicide of a 15-year-old girl. Child Y had a history of self-harm and had attended the emergency department "
+        "three times in the year before her death. She had been reported missing twice.\n\n"
+        "Learning includes: the need to consider self-harm as a safeguarding concern; the importance of sharing "
+        "information between schools and health services; the impact of online harm on young people.\n\n"
+        "Recommendations include: for the partnership: " + NG_RECS[0].text + "; for schools: " + NG_RECS[1].text
+        + "; for health: " + NG_RECS[2].text + "; for the police: " + NG_RECS[3].text + ".\n\n"
+        "Eastdale Safeguarding Children Partnership, 2022.\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- H6. PDF: two-column learning summary with "Key learning" boxes
+
+KL_LEFT = ["Sibling abuse was seen as normal conflict between brothers.",
+           "The younger child's fear of going home was not explored.",
+           "Nobody asked the parents what supervision was in place at night."]
+KL_RIGHT = ["Harmful sexual behaviour needs a specialist assessment, not only a school response.",
+            "Information held by the school was not shared before the strategy meeting."]
+
+
+def build_two_column_boxes_pdf(path: Path) -> Path:
+    from reportlab.lib.utils import simpleSplit as split
+
+    pg = _Pager(header=None, footer=True)
+    gutter = 24.0
+    col_w = (PAGE_W - 2 * MARGIN - gutter) / 2
+    xs = (MARGIN, MARGIN + col_w + gutter)
+    pg.y -= 22
+    pg.string(MARGIN, "Learning Summary: Siblings X and Y", BOLD_FONT, 20)
+    pg.y -= 18
+    pg.string(MARGIN, "Southvale Safeguarding Children Partnership  |  March 2024", BODY_FONT, 11)
+    top = pg.y - 24
+
+    def column(x: float, blocks: list[tuple[str, object]]) -> None:
+        y = top
+        for kind, content in blocks:
+            if kind == "h":
+                y -= 16
+                pg.draw(lambda c, y=y, t=content: (c.setFont(BOLD_FONT, 13), c.drawString(x, y, t)))
+                y -= 6
+            elif kind == "p":
+                for line in split(content, BODY_FONT, 10, col_w):
+                    y -= 12
+                    pg.draw(lambda c, y=y, t=line: (c.setFont(BODY_FONT, 10), c.drawString(x, y, t)))
+                y -= 6
+            else:  # a shaded "Key learning" box of bullets
+                lines = []
+                for item in content:
+                    wrapped = split(item, BODY_FONT, 10, col_w - 28)
+                    lines += [("\u2022 " if i == 0 else "   ") + ln for i, ln in enumerate(wrapped)]
+                height = 12 * len(lines) + 34
+                box_top = y - 4
+
+                def box(c, bt=box_top, h=height):
+                    c.setFillColorRGB(0.88, 0.93, 0.97)
+                    c.rect(x, bt - h, col_w, h, stroke=1, fill=1)
+                    c.setFillColorRGB(0, 0, 0)
+                pg.draw(box)
+                y = box_top - 16
+                pg.draw(lambda c, y=y: (c.setFont(BOLD_FONT, 12), c.drawString(x + 8, y, "Key learning")))
+                y -= 4
+                for line in lines:
+                    y -= 12
+                    pg.draw(lambda c, y=y, t=line: (c.setFont(BODY_FONT, 10), c.drawString(x + 10, y, t)))
+                y = box_top - height - 10
+
+    column(xs[0], [("h", "What happened"),
+                   ("p", "Child X, aged eleven, disclosed that his older brother had sexually abused him over two "
+                         "years. Both boys attended the same school and lived with their parents."),
+                   ("h", "What we found"),
+                   ("p", "Agencies knew about incidents of violence between the brothers but saw them as "
+                         "sibling rivalry."),
+                   ("box", KL_LEFT)])
+    column(xs[1], [("h", "Harmful sexual behaviour"),
+                   ("p", "When the school learned of sexualised behaviour it managed this as a behaviour issue and "
+                         "did not refer to children's social care."),
+                   ("box", KL_RIGHT),
+                   ("h", "Questions for your team"),
+                   ("p", "How would you recognise harm between siblings in a family you work with?")])
+    pg.render(path, "Learning summary", "SSCP", None)
+    return path
+
+
+# --------------------------------------------------------------------------- H7. DOCX: numbering from a list style, restart per section, (a) (b) subs
+
+LS_RECS = [
+    Rec("1", "The partnership should publish a neglect strategy with a shared definition of neglect.",
+        ["safeguarding-partnership"]),
+    Rec("2", "Children's social care should strengthen its supervision of neglect cases: (a) supervision records "
+             "should show that cumulative harm was considered; (b) managers should review every case open for more "
+             "than a year.", ["childrens-social-care"]),
+    Rec("3", "Schools should record attendance concerns on the child's safeguarding file.", ["education"]),
+    Rec("4", "The ICB should provide GP practices with a template for recording was not brought episodes.",
+        ["health", "primary-care"]),
+]
+
+
+def build_list_style_docx(path: Path) -> Path:
+    from lxml import etree
+
+    from tests.docgen import _w
+
+    b = DocxBuilder(title="LCSPR Family G", author="Eastdale SCP")
+    # a list style ("Numbered List Style", type numbering) defined by one abstractNum, used through another
+    styles = b.doc.styles.element
+    st = etree.SubElement(styles, _w("style"), {_w("type"): "numbering", _w("styleId"): "RecListStyle"})
+    etree.SubElement(st, _w("name"), {_w("val"): "Rec List Style"})
+    numbering = b._numbering
+    defining = etree.Element(_w("abstractNum"), {_w("abstractNumId"): "90"})
+    etree.SubElement(defining, _w("styleLink"), {_w("val"): "RecListStyle"})
+    for ilvl, (fmt, text) in enumerate((("decimal", "%1."), ("lowerLetter", "(%2)"))):
+        lvl = etree.SubElement(defining, _w("lvl"), {_w("ilvl"): str(ilvl)})
+        etree.SubElement(lvl, _w("start"), {_w("val"): "1"})
+        etree.SubElement(lvl, _w("numFmt"), {_w("val"): fmt})
+        etree.SubElement(lvl, _w("lvlText"), {_w("val"): text})
+    using = etree.Element(_w("abstractNum"), {_w("abstractNumId"): "91"})
+    etree.SubElement(using, _w("numStyleLink"), {_w("val"): "RecListStyle"})
+    first_num = numbering.find(_w("num"))
+    for el in (defining, using):
+        if first_num is not None:
+            first_num.addprevious(el)
+        else:
+            numbering.append(el)
+    style_num = b._add_num(90)
+    ppr = etree.SubElement(st, _w("pPr"))
+    numpr = etree.SubElement(ppr, _w("numPr"))
+    etree.SubElement(numpr, _w("numId"), {_w("val"): str(style_num)})
+    findings_list = b._add_num(91)
+    recs_list = b._add_num(91, {0: 1})  # restart for the next section
+
+    b.paragraph("Eastdale Safeguarding Children Partnership")
+    b.heading("Local Child Safeguarding Practice Review: Family G", 0)
+    b.paragraph("Published: 9 September 2022")
+    b.heading("Background", 1)
+    b.paragraph("Family G are five children who lived with chronic neglect for over six years. The children were "
+                "subject to child protection plans three times.")
+    b.heading("Findings", 1)
+    for f in ["Each new plan started again without the history of the previous plans.",
+              "Improvements were not sustained once the case was closed.",
+              "School attendance was low for years before anyone referred the family."]:
+        b.numbered(f, 0, findings_list)
+    b.heading("Recommendations", 1)
+    b.numbered(LS_RECS[0].text, 0, recs_list)
+    b.numbered("Children's social care should strengthen its supervision of neglect cases:", 0, recs_list)
+    b.numbered("supervision records should show that cumulative harm was considered;", 1, recs_list)
+    b.numbered("managers should review every case open for more than a year.", 1, recs_list)
+    for r in LS_RECS[2:]:
+        b.numbered(r.text, 0, recs_list)
+    b.heading("Appendix: Terms of reference", 1)
+    b.paragraph("The review should examine how agencies responded to long-term neglect.")
+    return b.save(path)
+
+
+# --------------------------------------------------------------------------- H8. HTML page: nav, breadcrumbs, sidebar, footer around the review
+
+WEB_RECS = [
+    Rec("1", "The partnership should refresh its guidance on safer sleeping and relaunch it with all agencies.",
+        ["safeguarding-partnership"]),
+    Rec("2", "Health visitors should discuss safer sleeping with both parents at every contact.", ["health"]),
+    Rec("3", "Early help practitioners should ask where the baby sleeps when a family moves home.", ["early-help"]),
+]
+
+
+def build_website_html(path: Path) -> Path:
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Child Q: learning review - Westdale "
+        "Safeguarding Children Partnership</title></head><body>",
+        "<div class='skip'><a href='#content'>Skip to main content</a></div>",
+        "<div class='site-header'><a href='/'><img alt='Westdale Safeguarding Children Partnership logo' "
+        "src='/logo.png'></a><div class='menu'><ul><li><a href='/concern'>Report a concern</a></li>"
+        "<li><a href='/practitioners'>Practitioners</a></li><li><a href='/reviews'>Case reviews</a></li></ul>"
+        "</div></div>",
+        "<div class='breadcrumbs'><ol><li><a href='/'>Home</a></li><li><a href='/practitioners'>Practitioners</a>"
+        "</li><li><a href='/reviews'>Learning from case reviews</a></li><li>Child Q</li></ol></div>",
+        "<div class='container'><div class='content' id='content'>",
+        "<h1>Child Q: learning review</h1>",
+        "<p class='meta'>Published by Westdale Safeguarding Children Partnership on 4 July 2023</p>",
+        "<h2>Summary</h2><p>Child Q was a baby of eleven weeks who died while sleeping on a sofa with his father. "
+        "The family had moved three times since his birth.</p>",
+        "<h2>Learning</h2><ul>",
+        "<li>Safer sleeping advice was given once and was not repeated after the family moved.</li>",
+        "<li>The father was not included in conversations about the baby's care.</li>",
+        "</ul>",
+        "<h2>Recommendations</h2><ol>", *[f"<li>{escape(r.text)}</li>" for r in WEB_RECS], "</ol>",
+        "<h2>Download the report</h2><p><a href='/files/child-q.pdf'>Child Q learning review (PDF, 420KB)</a></p>",
+        "</div>",
+        "<div class='sidebar'><h2>Related reviews</h2><ul>",
+        "<li><a href='/reviews/baby-r'>Baby R: recommendations for health visitors on safer sleeping</a></li>",
+        "<li><a href='/reviews/child-s'>Child S: 7 minute briefing on co-sleeping and alcohol</a></li>",
+        "<li><a href='/reviews/family-t'>Family T: learning about fathers who are not seen</a></li>",
+        "</ul><h2>Share this page</h2><ul><li><a href='#'>Facebook</a></li><li><a href='#'>Email</a></li></ul></div>",
+        "</div>",
+        "<div class='site-footer'><h2>Worried about a child?</h2><p>If you are worried about a child you should "
+        "contact the Westdale MASH on 01234 567890. If a child is in immediate danger you must call 999.</p>"
+        "<ul><li><a href='/accessibility'>Accessibility statement</a></li><li><a href='/cookies'>Cookies</a></li>"
+        "<li><a href='/privacy'>Privacy notice</a></li></ul><p>&copy; 2023 Westdale Safeguarding Children "
+        "Partnership</p></div>",
+        "</body></html>",
+    ]
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
+HELD_OUT: list[Layout] = [
+    Layout("borderless-rec-table-pdf", "baby-b.pdf", build_borderless_table_pdf,
+           {"title": "Local Child Safeguarding Practice Review: Baby B", "subject": "Baby B", "review_type": "cspr",
+            "publisher": "Northdale Safeguarding Children Partnership", "published": "2024-02-21"},
+           NB_RECS, lps=0, strict=False,
+           notes="the PDF reader splits an unruled table into columns of paragraphs; rows are not rebuilt"),
+    Layout("boxed-recommendations-docx", "child-h.docx", build_boxed_recs_docx,
+           {"title": "Child Safeguarding Practice Review: Child H", "subject": "Child H", "review_type": "cspr",
+            "publisher": "Southdale Safeguarding Children Partnership", "published": "2023-06"},
+           BX_RECS, lps=3),
+    Layout("numbered-paragraphs-oxfordshire-pdf", "child-o.pdf", build_numbered_paragraphs_pdf,
+           {"title": "Local Child Safeguarding Practice Review: Child O", "subject": "Child O", "review_type": "cspr",
+            "publisher": "Oxbury Safeguarding Children Partnership", "published": "2023-12-12"},
+           OX_RECS, lps=3),
+    Layout("that-the-partnership-prose-pdf", "child-z.pdf", build_that_prose_pdf,
+           {"title": "Child Safeguarding Practice Review: Child Z", "subject": "Child Z", "review_type": "cspr",
+            "publisher": "Westdale Safeguarding Children Partnership", "published": "2021-11"},
+           TH_RECS, lps=0),
+    Layout("nspcc-grouped-by-addressee-txt", "child-y.txt", build_nspcc_grouped_txt,
+           {"subject": "Child Y", "published": None}, NG_RECS, lps=3),
+    Layout("two-column-key-learning-pdf", "siblings-xy.pdf", build_two_column_boxes_pdf,
+           {"title": "Learning Summary: Siblings X and Y", "subject": "Siblings X and Y",
+            "review_type": "learning-summary",
+            "publisher": "Southvale Safeguarding Children Partnership", "published": "2024-03"},
+           [], lps=(5, 6)),
+    Layout("list-style-restart-docx", "family-g.docx", build_list_style_docx,
+           {"title": "Local Child Safeguarding Practice Review: Family G", "subject": "Family G",
+            "review_type": "cspr",
+            "publisher": "Eastdale Safeguarding Children Partnership", "published": "2022-09-09"},
+           LS_RECS, lps=3),
+    Layout("website-chrome-html", "child-q.html", build_website_html,
+           {"title": "Child Q: learning review", "subject": "Child Q", "review_type": "partnership-learning-review",
+            "publisher": "Westdale Safeguarding Children Partnership", "published": "2023-07-04"},
+           WEB_RECS, lps=2),
+]
+
+# Held-out layouts that pass join the strict set; all are scored (tests/test_extract_layouts.py).
+LAYOUTS += [layout for layout in HELD_OUT if layout.strict]
+SCORED: list[Layout] = LAYOUTS + [layout for layout in HELD_OUT if not layout.strict]

@@ -424,3 +424,22 @@ def test_generated_markdown_summary_keeps_source_links(tmp_path):
     assert [lp["source_url"] for lp in result["learning_points"]] == [
         f"https://example.org/child-t#p{i}" for i in (1, 2, 3)]
     assert result["recommendations"][0]["agencies"] == ["primary-care"]
+
+
+def test_that_form_paragraphs_are_recommendations_addressed_to_their_subject():
+    result = extract(doc(
+        H("Recommendations"),
+        P("The reviewer makes the following recommendations to the partnership."),
+        P("That the partnership seeks assurance from schools that staff know how to refer a concern."),
+        P("That health visitors ask who has parental responsibility for the child."),
+    ))
+    got = [(r["number"], r["agencies"]) for r in result["recommendations"]]
+    assert got == [("1", ["education", "safeguarding-partnership"]), ("2", ["health"])]
+
+
+def test_conclusion_about_monitoring_recommendations_is_not_learning():
+    result = extract(doc(
+        H("Conclusion"),
+        P("The partnership will receive an update on progress against these recommendations in twelve months."),
+    ))
+    assert result["learning_points"] == []

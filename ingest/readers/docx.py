@@ -88,6 +88,17 @@ def _numbering_element(doc: DocxDocument):
         return None
 
 
+def _box_cell(tbl):
+    """The one cell of a single-row, single-column table (a shaded or bordered box), else None."""
+    rows = tbl.findall(W + "tr")
+    if len(rows) != 1:
+        return None
+    cells = rows[0].findall(W + "tc")
+    if len(cells) != 1 or cells[0].find(".//" + W + "tbl") is not None:
+        return None
+    return cells[0]
+
+
 class _BodyReader:
     """Walks w:body (and content controls) without recursion, emitting blocks in order."""
 
@@ -113,7 +124,11 @@ class _BodyReader:
             if el.tag == W + "p":
                 self._paragraph(el)
             elif el.tag == W + "tbl":
-                self._table(el)
+                box = _box_cell(el)
+                if box is not None:  # a one-cell table is a box around paragraphs, not a table
+                    stack.extend(reversed([c for c in box if c.tag in (W + "p", W + "sdt")]))
+                else:
+                    self._table(el)
             elif el.tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "ins"):
                 inner = el.find(W + "sdtContent") if el.tag == W + "sdt" else el
                 if inner is not None:
@@ -185,7 +200,8 @@ class _BodyReader:
             for tc in tr.findall(W + "tc"):
                 merge = tc.find(f"{W}tcPr/{W}vMerge")
                 continued = merge is not None and merge.get(W + "val", "continue") == "continue"
-                cells.append("" if continued else clean(self._text(tc)))
+                # a cell's paragraphs are separate lines: "Recommendation 1" / "The partnership ..."
+                cells.append("" if continued else clean(" ".join(self._text(p) for p in tc.iter(W + "p"))))
             if not any(cells):
                 continue
             is_header = r == 0 or tr.find(f"{W}trPr/{W}tblHeader") is not None

@@ -1,6 +1,7 @@
 """HTML via BeautifulSoup (lxml parser): headings, paragraphs, numbered list items, tables, links.
 
-Page furniture (script, style, nav, header, footer) is dropped. The tree is walked with
+Page furniture (script, style, nav, header, footer, and divs whose role or class marks them as
+menus, breadcrumbs, sidebars or site footers) is dropped. The tree is walked with
 explicit stacks, never recursion, and refused beyond MAX_DEPTH so hostile nesting cannot
 exhaust the interpreter's recursion limit.
 """
@@ -30,6 +31,26 @@ LISTS = {"ul", "ol", "menu"}
 SKIP_IN_TEXT = LISTS | {"table"} | DROP
 _OL_TYPES = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
 _NON_TEXT = (Comment, Doctype, Declaration, ProcessingInstruction, CData)
+
+
+# Site furniture that is not in nav/header/footer tags: marked by ARIA role or by class/id words.
+_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
+_FURNITURE_WORDS = {"breadcrumb", "breadcrumbs", "navbar", "nav", "navigation", "menu", "sidebar", "footer",
+                    "cookie", "cookies", "skip", "share", "social", "related", "masthead"}
+
+
+def _furniture(node: Tag) -> bool:
+    """A menu, breadcrumb trail, sidebar or site footer built from divs: its role or its class/id
+    words say so, and it does not hold the page's title (a wrapper such as "has-sidebar" does)."""
+    if node.name in ("html", "body", "main", "article", "h1"):
+        return False
+    role = str(node.get("role") or "").lower()
+    words: set[str] = set()
+    for value in (node.get("class") or []) + [str(node.get("id") or "")]:
+        words.update(w for w in str(value).lower().replace("_", "-").split("-") if w)
+    if role not in _FURNITURE_ROLES and not (words & _FURNITURE_WORDS or "site" in words and "header" in words):
+        return False
+    return node.find(["h1", "main", "article"]) is None
 
 
 @dataclass
@@ -89,7 +110,7 @@ class _Walker:
             if not isinstance(node, Tag):
                 continue
             name = node.name
-            if name in DROP:
+            if name in DROP or _furniture(node):
                 continue
             if name in HEADINGS:
                 self._flush(f)
