@@ -22,11 +22,11 @@ validate: install
 
 build: install
 	$(PY) -m ingest build reviews/ $(DATA)/reviews.db
-	$(PY) -m ingest publish $(DATA)/reviews.db $(INSTANCE)/tracker.db $(DATA)/public.db
+	$(PY) -m ingest publish $(DATA)/reviews.db $(INSTANCE)/tracker.db $(DATA)/safeguarding-reviews.db
 	$(PY) -m search_index build $(DATA)/reviews.db $(DATA)/search-index --tracker $(INSTANCE)/tracker.db
 
 run: build
-	$(PY) -m datasette serve $(DATA)/public.db -m metadata.yml --host $(HOST) --port $(DATASETTE_PORT) & \
+	$(PY) -m datasette serve $(DATA)/safeguarding-reviews.db -m metadata.yml --host $(HOST) --port $(DATASETTE_PORT) & \
 	DATASETTE_PID=$$!; trap 'kill $$DATASETTE_PID 2>/dev/null' EXIT INT TERM; \
 	RLR_DATASETTE_URL=http://$(HOST):$(DATASETTE_PORT) $(VENV)/bin/waitress-serve --host $(HOST) --port $(PORT) --call app:create_app
 
@@ -34,7 +34,7 @@ serve: install
 	$(VENV)/bin/waitress-serve --host $(HOST) --port $(PORT) --call app:create_app
 
 datasette: install
-	$(PY) -m datasette serve $(DATA)/public.db -m metadata.yml --host $(HOST) --port $(DATASETTE_PORT)
+	$(PY) -m datasette serve $(DATA)/safeguarding-reviews.db -m metadata.yml --host $(HOST) --port $(DATASETTE_PORT)
 
 backup: install
 	$(VENV)/bin/flask --app app backup $(INSTANCE)/backups
@@ -47,4 +47,4 @@ bench: install
 	$(PY) benchmarks/search_bench.py
 
 clean:
-	rm -rf $(DATA)/reviews.db $(DATA)/public.db $(DATA)/search-index
+	rm -rf $(DATA)/reviews.db $(DATA)/safeguarding-reviews.db $(DATA)/search-index

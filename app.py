@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_dir.resolve()))
     app.config.from_mapping(
         DATABASE=str(data_dir / "reviews.db"),
-        PUBLIC_DATABASE=str(data_dir / "public.db"),
+        PUBLIC_DATABASE=str(data_dir / "safeguarding-reviews.db"),
         SEARCH_INDEX_DIR=str(data_dir / "search-index"),
         TRACKER_DATABASE=str(instance_dir / "tracker.db"),
         DATASETTE_URL=os.environ.get("RLR_DATASETTE_URL", "http://127.0.0.1:8001"),

@@ -217,7 +217,7 @@ def publish_command(reviews_db: str, tracker_db: str, public_db: str) -> None:
 
     \b
     Example:
-        python -m ingest publish data/reviews.db instance/tracker.db data/public.db
+        python -m ingest publish data/reviews.db instance/tracker.db data/safeguarding-reviews.db
     """
     try:
         result = publish(reviews_db, tracker_db, public_db)

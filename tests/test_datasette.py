@@ -1,4 +1,4 @@
-"""The open data site: a real `datasette serve public.db -m metadata.yml`, checked over HTTP.
+"""The open data site: a real `datasette serve safeguarding-reviews.db -m metadata.yml`, checked over HTTP.
 
 Also checks metadata.yml against the schema, both ways: nothing described that does not exist,
 nothing in the database left undescribed.
@@ -55,8 +55,12 @@ def load_metadata() -> dict:
     return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
 
 
+# Datasette names a database after its file: the one database metadata.yml describes.
+DATABASE = next(iter(load_metadata()["databases"]))
+
+
 def canned_queries() -> dict:
-    return load_metadata()["databases"]["public"]["queries"]
+    return load_metadata()["databases"][DATABASE]["queries"]
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +69,8 @@ def public_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("datasette")
     reviews = write_database(folder / "reviews.db", [*SAMPLE_RECORDS, EXTRA_RECORD])
     tracker = make_tracker_db(folder / "tracker.db", reviews)
-    publish(reviews, tracker, folder / "public.db")
-    return folder / "public.db"
+    publish(reviews, tracker, folder / f"{DATABASE}.db")
+    return folder / f"{DATABASE}.db"
 
 
 def free_port() -> int:
@@ -121,7 +125,7 @@ def get(base: str, path: str, **params) -> tuple[int, object]:
 
 
 def query(base: str, name: str, **params) -> list[dict]:
-    status, body = get(base, f"/public/{name}.json", _shape="array", **params)
+    status, body = get(base, f"/{DATABASE}/{name}.json", _shape="array", **params)
     assert status == 200 and isinstance(body, list), body
     return body
 
@@ -146,7 +150,7 @@ def schema(db: Path) -> dict[str, list[str]]:
 
 def test_every_described_table_and_column_exists(public_db):
     actual = schema(public_db)
-    for table, meta in load_metadata()["databases"]["public"]["tables"].items():
+    for table, meta in load_metadata()["databases"][DATABASE]["tables"].items():
         assert table in actual, f"metadata.yml describes a missing table: {table}"
         missing = set(meta.get("columns", {})) - set(actual[table])
         assert not missing, f"metadata.yml describes missing columns of {table}: {missing}"
@@ -159,7 +163,7 @@ def test_every_described_table_and_column_exists(public_db):
 
 
 def test_every_table_and_column_is_described(public_db):
-    tables = load_metadata()["databases"]["public"]["tables"]
+    tables = load_metadata()["databases"][DATABASE]["tables"]
     for table, columns in schema(public_db).items():
         assert table in tables, f"table {table} has no entry in metadata.yml"
         undescribed = [c for c in columns if not tables[table].get("columns", {}).get(c)]
@@ -168,7 +172,7 @@ def test_every_table_and_column_is_described(public_db):
 
 def test_database_and_every_table_have_licence_and_source():
     meta = load_metadata()
-    public = meta["databases"]["public"]
+    public = meta["databases"][DATABASE]
     for where, block in [("top level", meta), ("database", public), *public["tables"].items()]:
         for key in ("license", "license_url", "source", "source_url"):
             assert block.get(key), f"{where} has no {key}"
@@ -191,7 +195,7 @@ def test_canned_queries_are_documented_and_use_named_parameters_only():
 def test_home_page_has_title_and_licence(server):
     status, body = get(server, "/-/metadata.json")
     assert status == 200 and body["title"] == "Safeguarding review learning"
-    with urllib.request.urlopen(f"{server}/public/recommendations", timeout=10) as resp:
+    with urllib.request.urlopen(f"{server}/{DATABASE}/recommendations", timeout=10) as resp:
         html = resp.read().decode()
     assert "wording = published" in html and "CC BY 4.0" in html
 
@@ -213,7 +217,7 @@ def test_full_text_search(server, table, term, expected):
 
 
 def test_facets_on_the_overview(server):
-    status, body = get(server, "/public/recommendation_overview.json", _size="0")
+    status, body = get(server, f"/{DATABASE}/recommendation_overview.json", _size="0")
     assert status == 200
     facets = body["facet_results"]
     assert {"status", "year", "review_type", "themes", "agencies"} <= set(facets)
@@ -222,10 +226,10 @@ def test_facets_on_the_overview(server):
 
 
 def test_foreign_keys_show_names(server):
-    status, body = get(server, "/public/recommendation_themes.json", _labels="on", _shape="array", theme="neglect")
+    status, body = get(server, f"/{DATABASE}/recommendation_themes.json", _labels="on", _shape="array", theme="neglect")
     assert status == 200
     assert body[0]["theme"] == {"value": "neglect", "label": "Neglect"}
-    status, body = get(server, "/public/facts.json", _labels="on", _shape="array")
+    status, body = get(server, f"/{DATABASE}/facts.json", _labels="on", _shape="array")
     assert {"value": "child-t-2022", "label": "Child Safeguarding Practice Review: Child T"} in \
         [r["review_id"] for r in body]
 
@@ -296,7 +300,7 @@ def test_empty_or_odd_parameters_return_nothing_not_an_error(server, name, value
 # --- nothing private is published ---
 
 def test_no_private_tables_or_columns(server, public_db):
-    status, body = get(server, "/public.json")
+    status, body = get(server, f"/{DATABASE}.json")
     assert status == 200
     names = [t["name"] for t in body["tables"]] + [v["name"] for v in body.get("views", [])]
     conn = sqlite3.connect(public_db)
@@ -316,19 +320,19 @@ def test_no_private_tables_or_columns(server, public_db):
     "select private_notes from action_status", "select * from sessions",
 ])
 def test_sql_for_private_data_errors(server, sql):
-    status, body = get(server, "/public.json", sql=sql)
+    status, body = get(server, f"/{DATABASE}.json", sql=sql)
     assert status == 400 and body["ok"] is False and "no such" in body["error"]
 
 
 def test_no_secret_reaches_the_site(server):
     """Read every table, hidden ones too, through the site: no tracker secret is in any of them."""
-    status, body = get(server, "/public.json")
+    status, body = get(server, f"/{DATABASE}.json")
     assert status == 200
     tables = [t["name"] for t in body["tables"]]
     assert "action_status" in tables and "recommendations_fts_data" in tables  # hidden ones are listed too
     seen = []
     for table in tables:
-        status, table_rows = get(server, f"/public/{table}.json", _shape="array", _size="max")
+        status, table_rows = get(server, f"/{DATABASE}/{table}.json", _shape="array", _size="max")
         assert status == 200, table
         seen.append(json.dumps(table_rows))
     text = "\n".join(seen)
