@@ -18,6 +18,11 @@ browser = browser_fixture
 AXE_PAGES = {
     "home": "/",
     "search results": "/search?q=school&theme=children-missing-education",
+    "themes": "/themes",
+    "reviews": "/reviews",
+    "agencies": "/agencies",
+    "briefings": "/briefings",
+    "document": "/reviews/child-t-2022/documents/report.pdf",
     "review": "/reviews/child-t-2022",
     "recommendation": "/recommendations/child-t-2022-rec-1",
     "theme": "/themes/neglect",
@@ -123,11 +128,18 @@ def test_print_hides_navigation_and_search(page, base_url):
     assert page.locator("header nav").is_visible()
 
 
+PHONE = {"width": 390, "height": 844}
+WIDTHS = {"desktop": 1280, "phone": PHONE["width"]}
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("name", AXE_PAGES)
-def test_no_serious_accessibility_violations(page, base_url, name):
+def test_no_serious_accessibility_violations(page, base_url, name, width):
     from axe_playwright_python.sync_playwright import Axe
 
-    page.goto(base_url + AXE_PAGES[name])
+    page.set_viewport_size({"width": width, "height": 900})
+    response = page.goto(base_url + AXE_PAGES[name])
+    assert response.status == 200, (name, response.status)
     results = Axe().run(page)
     assert results.response.get("testEngine", {}).get("name") == "axe-core"  # axe really ran
     serious = [
@@ -135,3 +147,74 @@ def test_no_serious_accessibility_violations(page, base_url, name):
         for v in results.response["violations"] if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], serious
+
+
+# Measured in the page: how wide the document is, and every element that scrolls sideways
+# (a table in its region) with the attributes that let a keyboard user reach and name it.
+_WIDTH_PROBE = """() => ({
+  width: document.documentElement.scrollWidth,
+  scrollers: [...document.querySelectorAll('body *')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+    .map(e => ({tag: e.tagName, cls: e.className, tabindex: e.getAttribute('tabindex'),
+                role: e.getAttribute('role'), label: e.getAttribute('aria-label')})),
+})"""
+
+
+@pytest.mark.parametrize("name", AXE_PAGES)
+def test_nothing_is_wider_than_a_phone(browser, base_url, name):
+    """At 390 px the page never scrolls sideways; a wide table scrolls inside its own focusable region."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(base_url + AXE_PAGES[name])
+        probe = page.evaluate(_WIDTH_PROBE)
+        assert probe["width"] <= PHONE["width"], f"{name} is {probe['width']} px wide at {PHONE['width']} px"
+        for scroller in probe["scrollers"]:
+            assert scroller["tabindex"] == "0" and scroller["role"] == "region" and scroller["label"], scroller
+    finally:
+        context.close()
+
+
+def test_a_wide_table_scrolls_in_its_region_not_the_page(browser, base_url):
+    """The themes table is wider than a phone: its region scrolls, and Tab reaches it."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/themes")
+        region = page.get_by_role("region", name="Themes and how often they appear")
+        assert region.evaluate("e => e.scrollWidth > e.clientWidth")  # the table really is wider
+        region.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_phone_menu_and_filters_open_on_demand(browser, base_url, javascript):
+    """On a phone the navigation and the search filters sit behind disclosures, so results come first."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/search?q=school")
+        themes_link = page.locator("#navigation").get_by_role("link", name="Themes")
+        filters = page.get_by_role("checkbox", name=re.compile("^Report text"))
+        assert not themes_link.is_visible() and not filters.is_visible()
+        first = page.locator("ol.app-results > li").first.bounding_box()
+        assert first["y"] < PHONE["height"], f"first result starts at {first['y']} px"
+
+        page.locator("summary", has_text="Menu").click()
+        assert themes_link.is_visible()
+        page.locator("summary", has_text="Filter results").click()
+        assert filters.is_visible()
+        filters.check()
+        page.get_by_role("button", name="Apply filters").click()
+        page.wait_for_url(re.compile(r"kind=paragraph"))
+        assert "(1 applied)" in page.locator("summary", has_text="Filter results").inner_text()
+
+        page.set_viewport_size({"width": 1280, "height": 900})  # wide screens: no toggles, all shown
+        assert not page.locator("summary", has_text="Menu").is_visible()
+        page.goto(base_url + "/search?q=school")
+        assert themes_link.is_visible() and filters.is_visible()
+    finally:
+        context.close()

@@ -553,7 +553,7 @@ def test_about_page_explains_the_data(client):
     assert status_labels == [s["label"] for s in statuses.PUBLIC_STATUSES]
     brag = [h.select_one(".govuk-tag").get_text(strip=True) for h in soup.select("#brag ~ h3") if h.select_one(".govuk-tag")]
     assert brag == [d["label"] for d in statuses.BRAG_DEFINITIONS]
-    theme_rows = soup.select("#themes + table tbody tr")
+    theme_rows = soup.select("#themes + .app-table-scroll table tbody tr")
     assert any(r.select_one("th").get_text(strip=True) == "Neglect" and r.select_one("td").get_text(strip=True)
                for r in theme_rows)
     assert soup.select_one("#open-data ~ p a")["href"] == "https://data.example.org"
