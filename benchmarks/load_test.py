@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         data, instance = build_dataset(base, args.reviews)
         users = setup_users(data, instance, args.writers)
         print(f"dataset and {len(users)} users ready in {time.perf_counter() - t0:.1f} s", flush=True)
-        from tracker import statuses
+        from core import status as statuses
 
         delivery = [d["key"] for d in statuses.DELIVERY if d.get("selectable")]
         paths = read_paths(data / "reviews.db")

@@ -13,12 +13,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
-import yaml
-
+from core import vocab
 from ingest import ids
 from ingest.atomic import replacing
-
-TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yml")
 
 FTS_TABLES = {
     "reviews": ["title", "summary"],
@@ -190,18 +187,9 @@ def _review_rows(record: dict, now: str) -> dict[str, list[dict]]:
     return rows
 
 
-def vocabulary_rows(path: Path = TAXONOMY_FILE) -> dict[str, list[dict]]:
+def vocabulary_rows() -> dict[str, list[dict]]:
     """Themes and agencies from the controlled vocabulary, as table rows."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    out: dict[str, list[dict]] = {}
-    for kind in ("themes", "agencies"):
-        entries = data[kind]
-        if isinstance(entries, dict):  # slug -> fields
-            entries = [{"slug": slug, **fields} for slug, fields in entries.items()]
-        out[kind] = [
-            {"slug": e["slug"], "name": e["name"], "description": e.get("description")} for e in entries
-        ]
-    return out
+    return {kind: vocab.rows(kind) for kind in ("themes", "agencies")}
 
 
 def populate(db: sqlite_utils.Database, records: Iterable[dict], errors: Iterable[dict] = ()) -> None:

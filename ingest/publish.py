@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 import sqlite_utils
 
+from core import status
 from ingest.atomic import replacing
 
 REC_COLUMNS = ("recommendation_id", "response", "status", "brag", "target_date", "updated")
@@ -67,13 +68,7 @@ def _create_status_tables(db: sqlite_utils.Database) -> None:
     db.execute(OVERVIEW_SQL)
 
 
-def derived_status(statuses: list[str | None]) -> str:
-    """A recommendation's status from its ingested agency actions' statuses, by the tracker's rules."""
-    from tracker.statuses import INGESTED_STATUS, recommendation_status
-
-    if not statuses:
-        return "not-tracked"
-    return recommendation_status(None, [INGESTED_STATUS[s] for s in statuses], board_reviewed=False)
+derived_status = status.ingested_status
 
 
 def derived_rows(conn: sqlite3.Connection) -> list[dict]:

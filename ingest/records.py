@@ -11,10 +11,11 @@ from typing import Any
 
 import yaml
 
+from core import vocab
 from ingest.errors import InvalidSource
 
-REVIEW_TYPES = ("cspr", "scr", "partnership-learning-review", "learning-summary", "other")
-WORDINGS = ("published", "summary")
+REVIEW_TYPES = vocab.slugs("review_types")
+WORDINGS = vocab.slugs("wordings")
 CERTAINTIES = ("confirmed", "uncertain")
 ACTION_STATUSES = ("not-started", "in-progress", "completed", "assured")
 DOCUMENT_ROLES = ("learning-summary", "published-report", "action-plan")

@@ -1,4 +1,4 @@
-"""The controlled vocabulary (taxonomy.yml): loaded and checked once, and matched against text.
+"""The controlled vocabulary (core/vocabulary.yml, read by core.vocab) matched against text.
 
 Matching is on word tokens so "Tvp" or "dsl" inside other words never match; ordinary words
 match on their Porter stem (so "exploited" finds "exploitation"); abbreviations match
@@ -11,43 +11,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from whoosh.lang.porter import stem as _porter_stem
 
+from core import vocab
 from ingest.errors import InvalidSource
 
-TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yml")
-KINDS = ("themes", "agencies", "rec_types", "statuses")
+TAXONOMY_PATH = vocab.VOCABULARY_PATH
+KINDS = vocab.SIGNAL_KINDS
 
-# Slugs outside users depend on: the file must define exactly these.
-FIXED_SLUGS: dict[str, tuple[str, ...]] = {
-    "themes": (
-        "neglect", "physical-abuse", "sexual-abuse", "emotional-abuse", "child-criminal-exploitation",
-        "child-sexual-exploitation", "serious-youth-violence", "domestic-abuse", "online-harm",
-        "harmful-practices", "radicalisation", "safe-sleep", "parental-mental-health",
-        "parental-substance-misuse", "parental-vulnerability", "family-history", "fathers-and-male-carers",
-        "parental-engagement", "child-mental-health", "disabled-children", "looked-after-children",
-        "ethnicity-culture-identity", "children-missing-education", "missing-children", "early-help",
-        "thresholds", "information-sharing", "multi-agency-working", "escalation-and-challenge",
-        "voice-of-the-child", "risk-assessment", "records-and-chronologies", "supervision-and-training",
-        "transitions-and-transfers", "contextual-safeguarding", "poverty-and-housing", "covid-19",
-    ),
-    "agencies": (
-        "police", "childrens-social-care", "education", "health", "primary-care", "mental-health",
-        "public-health", "youth-justice", "probation", "housing-and-district-councils", "early-help",
-        "safeguarding-partnership", "local-authority", "voluntary-sector", "national-government",
-    ),
-    "rec_types": (
-        "training", "procedure", "audit", "dissemination", "commissioning", "practice-tool",
-        "national-escalation",
-    ),
-    "statuses": ("not-started", "in-progress", "completed", "assured"),
-}
-
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
-_COLOURS = ("red", "amber", "green", "blue")
 _COLOUR_LETTERS = {"R": "red", "A": "amber", "G": "green", "B": "blue"}
 _DIRECTIVE = re.compile(
     r"\b(?:should|must|shall|will|needs? to|ought to|to ensure|(?:is|are) (?:asked|required|requested|expected) to)\b",
@@ -228,28 +201,14 @@ def _check_list(value, where: str, path: Path) -> list[str]:
     return [str(v) for v in value]
 
 
-def _parse(data, path: Path) -> Taxonomy:
-    if not isinstance(data, dict):
-        raise InvalidSource(path, "taxonomy must be a mapping with themes, agencies, rec_types and statuses")
+def _parse(data: dict, path: Path) -> Taxonomy:
+    """Terms and matchers from a vocabulary core.vocab has already checked (slugs, names)."""
     terms: dict[str, dict[str, Term]] = {}
     matchers: dict[str, Matcher] = {}
     for kind in KINDS:
-        entries = data.get(kind)
-        if not isinstance(entries, list) or not entries:
-            raise InvalidSource(path, f"'{kind}' must be a non-empty list")
         terms[kind] = {}
-        for n, entry in enumerate(entries, 1):
-            where = f"{kind}[{n}]"
-            if not isinstance(entry, dict):
-                raise InvalidSource(path, f"{where} must be a mapping")
-            slug = entry.get("slug")
-            if not isinstance(slug, str) or not _SLUG.match(slug):
-                raise InvalidSource(path, f"{where} has no valid slug (lower-case words joined by '-')")
-            if slug in terms[kind]:
-                raise InvalidSource(path, f"{kind} slug '{slug}' is defined twice")
-            for key in ("name", "description"):
-                if not isinstance(entry.get(key), str) or not entry[key].strip():
-                    raise InvalidSource(path, f"{kind} '{slug}' needs a one-line {key}")
+        for entry in data[kind]:
+            slug = entry["slug"]
             signals = _check_list(entry.get("signals"), f"{kind} '{slug}' signals", path)
             if not signals:
                 raise InvalidSource(path, f"{kind} '{slug}' needs at least one signal")
@@ -269,16 +228,10 @@ def _parse(data, path: Path) -> Taxonomy:
                 rag=tuple(c.lower() for c in _check_list(entry.get("rag"), f"{kind} '{slug}' rag", path)),
                 brag=tuple(c.lower() for c in _check_list(entry.get("brag"), f"{kind} '{slug}' brag", path)),
             )
-        missing = set(FIXED_SLUGS[kind]) - set(terms[kind])
-        extra = set(terms[kind]) - set(FIXED_SLUGS[kind])
-        if missing or extra:
-            raise InvalidSource(
-                path, f"{kind} slugs are fixed: missing {sorted(missing)}, unexpected {sorted(extra)}"
-            )
         ignore = _check_list(data.get(kind + "_ignore"), f"{kind}_ignore", path)
         matchers[kind] = Matcher.build(list(terms[kind].values()), ignore)
     for term in terms["statuses"].values():
-        bad = set(term.rag + term.brag) - set(_COLOURS)
+        bad = set(term.rag + term.brag) - {e["slug"] for e in data["brag"]}
         if bad:
             raise InvalidSource(path, f"status '{term.slug}' has unknown colours {sorted(bad)}")
     return Taxonomy(terms, matchers)
@@ -298,11 +251,9 @@ def _default() -> Taxonomy:
 
 def _load(path: Path) -> Taxonomy:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InvalidSource(path, f"cannot read taxonomy: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise InvalidSource(path, f"taxonomy is not valid YAML: {exc}") from exc
+        data = vocab.read(None if path == TAXONOMY_PATH else path)
+    except vocab.VocabularyError as exc:
+        raise InvalidSource(path, exc.problem) from exc
     return _parse(data, path)
 
 

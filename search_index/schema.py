@@ -11,6 +11,8 @@ from __future__ import annotations
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from core import vocab
+
 STEM_ANALYZER = StemmingAnalyzer()
 EXACT_ANALYZER = StandardAnalyzer(stoplist=None, minsize=1)
 
@@ -23,7 +25,7 @@ FACETS: dict[str, str] = {
     "year": "year", "type": "type", "status": "status", "wording": "wording",
 }
 
-KINDS = ("review", "learning-point", "recommendation", "action", "paragraph")
+KINDS = vocab.slugs("result_kinds")
 
 
 def make_schema() -> Schema:

@@ -1,6 +1,6 @@
 """Abbreviations and their spelled-out forms, so a query for either finds both.
 
-Pairs come from `ingest/taxonomy.yml` (an abbreviation signal such as CCE paired with a phrase of
+Pairs come from the controlled vocabulary, `core/vocabulary.yml` (an abbreviation signal such as CCE paired with a phrase of
 the same entry whose initials spell it, e.g. the name "Child criminal exploitation") plus a small
 list of our own for abbreviations the taxonomy may not spell out. Forms are compared as tuples of
 stems (the index analyzer's output), so "child and adolescent mental health service" still matches.
@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from core import vocab
 from search_index.schema import STEM_ANALYZER
 
-TAXONOMY_FILE = Path(__file__).resolve().parent.parent / "ingest" / "taxonomy.yml"
+TAXONOMY_FILE = vocab.VOCABULARY_PATH
 
 BUILTIN: dict[str, list[str]] = {
     "CCE": ["child criminal exploitation"], "CSE": ["child sexual exploitation"],
@@ -65,15 +64,12 @@ def _signals(entry: dict) -> list[str]:
 def taxonomy_pairs(path: Path = TAXONOMY_FILE) -> dict[str, list[str]]:
     """Abbreviation -> phrases found in the taxonomy; a missing or odd file gives {}."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        data = vocab.read(None if Path(path) == TAXONOMY_FILE else path)
+    except vocab.VocabularyError:
         return {}
     pairs: dict[str, list[str]] = defaultdict(list)
-    for section in (data.values() if isinstance(data, dict) else []):
-        entries = section.values() if isinstance(section, dict) else section if isinstance(section, list) else []
-        for entry in entries:
-            if not isinstance(entry, dict):
-                continue
+    for kind in vocab.SIGNAL_KINDS:
+        for entry in data[kind]:
             signals = _signals(entry)
             for abbr in (s for s in signals if _ABBREVIATION.match(s)):
                 for phrase in signals:

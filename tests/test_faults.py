@@ -247,7 +247,7 @@ def dataset(tmp_path_factory):
 
 
 def test_app_killed_mid_update_leaves_tracker_consistent(dataset):
-    from tracker import statuses
+    from core import status as statuses
 
     data, instance, users = dataset
     delivery = [d["key"] for d in statuses.DELIVERY if d.get("selectable")]
@@ -357,7 +357,7 @@ def test_backup_while_a_writer_is_active_restores_a_consistent_copy(tmp_path):
 
 def test_backup_command_while_the_app_serves_writers(dataset, tmp_path):
     """`flask --app app backup DIR` against the running app's tracker.db, with writers busy."""
-    from tracker import statuses
+    from core import status as statuses
 
     data, instance, users = dataset
     delivery = [d["key"] for d in statuses.DELIVERY if d.get("selectable")]

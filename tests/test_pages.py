@@ -544,7 +544,7 @@ def test_agencies_index(client):
 
 
 def test_about_page_explains_the_data(client):
-    from tracker import statuses
+    from core import status as statuses
 
     soup = get_soup(client, "/about")
     for anchor in ("sources", "wording", "certainty", "statuses", "brag", "themes", "agencies", "open-data", "api"):

@@ -113,7 +113,7 @@ def test_derived_status(statuses, expected):
 ])
 def test_derived_status_agrees_with_the_tracker(statuses):
     """The fallback must say what the tracker would say about the same ingested actions."""
-    from tracker.statuses import INGESTED_STATUS, recommendation_status
+    from core.status import INGESTED_STATUS, recommendation_status
 
     assert pub.derived_status(statuses) == recommendation_status(
         None, [INGESTED_STATUS[s] for s in statuses], board_reviewed=False)

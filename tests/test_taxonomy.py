@@ -5,17 +5,60 @@ import pytest
 import yaml
 
 from ingest.errors import InvalidSource
+from core import vocab
 from ingest.taxonomy import (
-    FIXED_SLUGS, TAXONOMY_PATH, agencies_in, agency_of, load_taxonomy, rec_type_of, status_of, themes_in,
+    TAXONOMY_PATH, agencies_in, agency_of, load_taxonomy, rec_type_of, status_of, themes_in,
 )
 
+# Slugs already published: saved queries and outside users depend on them, so the vocabulary may
+# gain entries but never rename or drop one of these. (The vocabulary file is the only definition;
+# this is the record of what has been published, to catch a removal.)
+PUBLISHED_SLUGS: dict[str, tuple[str, ...]] = {
+    "themes": (
+        "neglect", "physical-abuse", "sexual-abuse", "emotional-abuse", "child-criminal-exploitation",
+        "child-sexual-exploitation", "serious-youth-violence", "domestic-abuse", "online-harm",
+        "harmful-practices", "radicalisation", "safe-sleep", "parental-mental-health",
+        "parental-substance-misuse", "parental-vulnerability", "family-history", "fathers-and-male-carers",
+        "parental-engagement", "child-mental-health", "disabled-children", "looked-after-children",
+        "ethnicity-culture-identity", "children-missing-education", "missing-children", "early-help",
+        "thresholds", "information-sharing", "multi-agency-working", "escalation-and-challenge",
+        "voice-of-the-child", "risk-assessment", "records-and-chronologies", "supervision-and-training",
+        "transitions-and-transfers", "contextual-safeguarding", "poverty-and-housing", "covid-19",
+    ),
+    "agencies": (
+        "police", "childrens-social-care", "education", "health", "primary-care", "mental-health",
+        "public-health", "youth-justice", "probation", "housing-and-district-councils", "early-help",
+        "safeguarding-partnership", "local-authority", "voluntary-sector", "national-government",
+    ),
+    "rec_types": (
+        "training", "procedure", "audit", "dissemination", "commissioning", "practice-tool",
+        "national-escalation",
+    ),
+    "statuses": ("not-started", "in-progress", "completed", "assured"),
+    "review_types": ("cspr", "scr", "partnership-learning-review", "learning-summary", "other"),
+    "public_statuses": ("not-tracked", "awaiting-response", "not-accepted", "not-started", "in-progress",
+                        "completed", "assured"),
+    "brag": ("red", "amber", "green", "blue"),
+}
 
-def test_file_defines_exactly_the_fixed_slugs_with_names_and_descriptions():
+
+def test_file_keeps_every_published_slug_with_names_and_descriptions():
     taxonomy = load_taxonomy()
-    for kind, slugs in FIXED_SLUGS.items():
-        assert taxonomy.slugs(kind) == list(slugs)
-        for term in taxonomy.terms[kind].values():
-            assert term.name and term.description and term.signals
+    for kind, slugs in PUBLISHED_SLUGS.items():
+        defined = list(vocab.slugs(kind))
+        assert [s for s in defined if s in slugs] == list(slugs), kind  # none dropped, order kept
+        if kind in vocab.SIGNAL_KINDS:
+            assert taxonomy.slugs(kind) == defined
+            for term in taxonomy.terms[kind].values():
+                assert term.name and term.description and term.signals
+
+
+def test_adding_a_theme_is_one_edit_to_the_vocabulary_file(tmp_path):
+    data = yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8"))
+    data["themes"].append({"slug": "new-theme", "name": "New theme", "description": "A theme added later.",
+                           "signals": ["brand new signal"]})
+    taxonomy = load_taxonomy(_write(tmp_path, data))
+    assert taxonomy.found("themes", "a brand new signal appears") == ["new-theme"]
 
 
 def test_default_taxonomy_is_cached():
@@ -28,11 +71,18 @@ def _write(tmp_path, data) -> str:
     return str(path)
 
 
-def test_missing_fixed_slug_is_rejected(tmp_path):
+def test_duplicate_slug_is_rejected(tmp_path):
     data = yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8"))
-    data["themes"] = [t for t in data["themes"] if t["slug"] != "neglect"]
+    data["themes"].append(dict(data["themes"][0]))
     with pytest.raises(InvalidSource, match="neglect"):
         load_taxonomy(_write(tmp_path, data))
+
+
+def test_a_vocabulary_without_names_is_rejected(tmp_path):
+    data = yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8"))
+    del data["review_types"][0]["name"]
+    with pytest.raises(vocab.VocabularyError, match="cspr"):
+        vocab.read(_write(tmp_path, data))
 
 
 def test_entry_without_signals_is_rejected(tmp_path):

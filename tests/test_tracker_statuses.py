@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tracker import statuses
+from core import status as statuses
 
 TODAY = date(2023, 1, 15)
 
@@ -79,7 +79,7 @@ def test_vocabularies_have_labels_and_descriptions():
 
 def test_reported_actions_alone_never_complete_a_recommendation():
     """Sources may report every action done; only the board's tracking can sign a recommendation off."""
-    from tracker.statuses import recommendation_status
+    from core.status import recommendation_status
 
     done = [("complete", "impact-evidenced"), ("complete", "impact-evidence-pending")]
     assert recommendation_status(None, done, board_reviewed=False) == "in-progress"

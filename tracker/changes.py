@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from tracker import statuses, store
+from core import status as statuses
+from tracker import store
 from tracker.permissions import (PermissionDenied, can_add_action, can_edit_recommendation,
                                  editable_action_fields)
 from tracker.state import ActionState, RecommendationState

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from tracker import state as state_mod
-from tracker import statuses, store
+from core import status as statuses
+from tracker import store
 
 RECENT_LIMIT = 20
 _FIELD_LABELS = {"response": "Response", "owner": "Owner", "target_date": "Target date", "delivery": "Delivery",

@@ -11,7 +11,8 @@ import sqlite3
 from datetime import date
 
 from tracker import state as state_mod
-from tracker import statuses, store
+from core import status as statuses
+from tracker import store
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker import statuses, store
+from core import status as statuses
+from tracker import store
 
 
 @dataclass

@@ -6,7 +6,7 @@ from wtforms import (HiddenField, IntegerField, PasswordField, SelectChoice, Sel
                      TextAreaField)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
-from tracker import statuses
+from core import status as statuses
 
 _DATE = Regexp(r"^\d{4}-\d{2}-\d{2}$", message="Enter the date as YYYY-MM-DD, for example 2025-03-31")
 

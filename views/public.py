@@ -18,7 +18,8 @@ from markupsafe import Markup, escape
 
 from ingest.dates import readable_date
 from tracker import public as tracker_public
-from tracker import statuses as tracker_statuses
+from core import status as status_rule
+from core import vocab
 from views import public_queries as queries
 from views import public_search
 from views.db import get_db, get_tracker_db
@@ -28,21 +29,9 @@ bp = Blueprint("public", __name__)
 SEARCH_SERVICE_KEY = "search_service"
 _service_lock = threading.Lock()
 
-REVIEW_TYPES = {
-    "cspr": "Child safeguarding practice review", "scr": "Serious case review",
-    "partnership-learning-review": "Partnership learning review",
-    "learning-summary": "Learning summary", "other": "Other review",
-}
-HIT_KINDS = {
-    "review": "Review", "learning-point": "Learning point", "recommendation": "Recommendation",
-    "action": "Agency action", "paragraph": "Report text",
-}
-WORDING = {"published": "Published wording", "summary": "Summary"}
-STATUS_TAGS = {  # public status -> govuk-tag colour modifier
-    "not-tracked": "grey", "awaiting-response": "yellow", "not-accepted": "red",
-    "not-started": "grey", "in-progress": "light-blue", "completed": "green", "assured": "blue",
-}
-BRAG_TAGS = {"red": "red", "amber": "orange", "green": "green", "blue": "blue"}
+REVIEW_TYPES = vocab.names("review_types")
+HIT_KINDS = vocab.names("result_kinds")
+WORDING = vocab.names("wordings")
 
 
 # --- the one SearchService per app -------------------------------------------------------
@@ -83,12 +72,17 @@ def local_path(value) -> str:
     return text if text.startswith("/") and not text.startswith("//") else "#"
 
 
+@bp.app_template_global("brag_tag")
+def brag_tag(colour) -> str:
+    """The GOV.UK tag colour for a BRAG colour (a global, so imported macros can use it too)."""
+    return status_rule.BRAG_TAGS.get(colour, "grey")
+
+
 @bp.app_context_processor
 def _helpers() -> dict:
     return {
-        "status_label": lambda key: tracker_statuses.label("status", key or "not-tracked"),
-        "status_tag": lambda key: STATUS_TAGS.get(key or "not-tracked", "grey"),
-        "brag_tag": lambda colour: BRAG_TAGS.get(colour, "grey"),
+        "status_label": lambda key: status_rule.label("status", key or "not-tracked"),
+        "status_tag": lambda key: status_rule.STATUS_TAGS.get(key or "not-tracked", "grey"),
         "review_type_label": lambda key: REVIEW_TYPES.get(key, key or "Review"),
         "hit_kind_label": lambda key: HIT_KINDS.get(key, str(key).replace("_", " ").capitalize()),
         "safe_snippet": _safe_snippet,
@@ -114,9 +108,9 @@ def _status_snapshot() -> tuple[dict[str, dict], dict[str, dict]]:
     actions = {}
     for row in action_rows:
         row = dict(row)
-        row["delivery_label"] = tracker_statuses.label("delivery", row["delivery"])
-        row["assurance_label"] = tracker_statuses.label("assurance", row["assurance"])
-        row["brag"] = tracker_statuses.brag_for_action(row["delivery"], row["assurance"],
+        row["delivery_label"] = status_rule.label("delivery", row["delivery"])
+        row["assurance_label"] = status_rule.label("assurance", row["assurance"])
+        row["brag"] = status_rule.brag_for_action(row["delivery"], row["assurance"],
                                                        row["target_date"], today)
         actions[row["action_id"]] = row
     return {r["recommendation_id"]: r for r in rec_rows}, actions
@@ -129,7 +123,7 @@ def _bad_request(message: str):
 def _search_params(per_page_allowed: bool = False) -> tuple[public_search.SearchParams, dict]:
     """The checked parameters and the known filter values (with their labels)."""
     known = queries.known_values(get_db())
-    status_keys = set(tracker_statuses.keys(tracker_statuses.PUBLIC_STATUSES))
+    status_keys = set(status_rule.keys(status_rule.PUBLIC_STATUSES))
     try:
         return public_search.parse(request.args, known, status_keys, per_page_allowed), known
     except public_search.BadParameter as exc:
@@ -171,7 +165,7 @@ def search():
 
 def _filter_value_labels(known: dict[str, dict[str, str]]):
     """A function (filter name, value) -> what a person reads: names, titles, labels."""
-    status_labels = {s["key"]: s["label"] for s in tracker_statuses.PUBLIC_STATUSES}
+    status_labels = {s["key"]: s["label"] for s in status_rule.PUBLIC_STATUSES}
 
     def label(name: str, value) -> str:
         value = str(value)
@@ -354,10 +348,10 @@ def about():
     vocab = queries.vocabulary(conn)
     return render_template(
         "about.html", vocab=vocab, totals=queries.totals(conn),
-        public_statuses=tracker_statuses.PUBLIC_STATUSES, responses=tracker_statuses.RESPONSES,
-        delivery=tracker_statuses.DELIVERY, assurance=tracker_statuses.ASSURANCE,
-        brag=tracker_statuses.BRAG_DEFINITIONS,
-        recommendation_brag_rules=tracker_statuses.RECOMMENDATION_BRAG_RULES,
+        public_statuses=status_rule.PUBLIC_STATUSES, responses=status_rule.RESPONSES,
+        delivery=status_rule.DELIVERY, assurance=status_rule.ASSURANCE,
+        brag=status_rule.BRAG_DEFINITIONS,
+        recommendation_brag_rules=status_rule.RECOMMENDATION_BRAG_RULES,
         review_types=REVIEW_TYPES, filter_names=public_search.FILTERS,
         datasette_url=http_url(current_app.config.get("DATASETTE_URL")),
     )

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
+from core import vocab
+
 FILTERS = ("kind", "theme", "agency", "review", "year", "type", "status", "wording")
 FILTER_LABELS = {
     "kind": "Kind of result", "theme": "Theme", "agency": "Agency", "review": "Review",
@@ -19,9 +21,9 @@ FILTER_LABELS = {
 }
 # Closed vocabularies (the search index's own); theme/agency/review/status come from the data.
 CHOICES = {
-    "kind": ("review", "learning-point", "recommendation", "action", "paragraph"),
-    "type": ("cspr", "scr", "partnership-learning-review", "learning-summary", "other"),
-    "wording": ("published", "summary"),
+    "kind": vocab.slugs("result_kinds"),
+    "type": vocab.slugs("review_types"),
+    "wording": vocab.slugs("wordings"),
 }
 SORTS = ("relevance", "date")
 MAX_QUERY = 200

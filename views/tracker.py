@@ -12,7 +12,8 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, 
                    url_for)
 from wtforms import SelectChoice
 
-from tracker import changes, dashboard, exports, permissions, public, statuses, store
+from core import status as statuses
+from tracker import changes, dashboard, exports, permissions, public, store
 from tracker import state as state_mod
 from tracker import users as users_mod
 from tracker.backup import BackupError, backup

@@ -1,4 +1,7 @@
-"""Status vocabularies and the derived BRAG colour and public status, written as data.
+"""The one status rule: an action's BRAG colour and a recommendation's public status and colour.
+
+The vocabularies (responses, delivery, assurance, public statuses, BRAG colours) are read from
+core/vocabulary.yml; the rules are written here as data.
 
 The about page prints BRAG_DEFINITIONS, and brag_for_action() evaluates the very same rules, so
 the published definitions and the colours shown can never drift apart. Colours are never stored.
@@ -10,86 +13,50 @@ import re
 from datetime import date, timedelta
 from typing import Iterable
 
-RESPONSES: list[dict] = [
-    {"key": "accepted", "label": "Accepted",
-     "description": "The board accepted the recommendation and agreed actions to deliver it."},
-    {"key": "accepted-in-part", "label": "Accepted in part",
-     "description": "The board accepted part of the recommendation; the record says which part."},
-    {"key": "not-accepted", "label": "Not accepted",
-     "description": "The board decided not to act on the recommendation and recorded why."},
-    {"key": "awaiting-response", "label": "Awaiting response",
-     "description": "The board has not yet agreed its response."},
-]
+from core import vocab
 
-# `selectable` False: states that only come from ingested reports, never chosen in a form.
-DELIVERY: list[dict] = [
-    {"key": "not-started", "label": "Not started", "selectable": True,
-     "description": "Work on the action has not begun."},
-    {"key": "not-reported", "label": "Not reported", "selectable": False,
-     "description": "The published action plan gave no status for this action."},
-    {"key": "in-progress", "label": "In progress (not rated)", "selectable": False,
-     "description": "Reported as in progress in a published action plan, without a rating."},
-    {"key": "in-progress-on-track", "label": "In progress: on track", "selectable": True,
-     "description": "Under way and expected to finish by its target date."},
-    {"key": "in-progress-at-risk", "label": "In progress: at risk", "selectable": True,
-     "description": "Under way, but there is a risk it will not finish by its target date."},
-    {"key": "in-progress-off-track", "label": "In progress: off track", "selectable": True,
-     "description": "Under way, but will not finish by its target date without intervention."},
-    {"key": "complete", "label": "Complete", "selectable": True,
-     "description": "Delivered by its target date."},
-    {"key": "complete-late", "label": "Complete (late)", "selectable": True,
-     "description": "Delivered, after its target date."},
-    {"key": "closed-without-action", "label": "Closed without action", "selectable": True,
-     "description": "Closed by board decision, for example because it was superseded; the evidence says why."},
-]
 
-ASSURANCE: list[dict] = [
-    {"key": "impact-evidence-pending", "label": "Evidence of impact pending",
-     "description": "The board has not yet seen evidence that the change made a difference to children."},
-    {"key": "impact-evidenced", "label": "Impact evidenced",
-     "description": "The board has seen evidence (audit, feedback, data) that the change made a difference."},
-]
+def _vocabulary(kind: str) -> list[dict]:
+    """A vocabulary from core/vocabulary.yml in the shape the tracker uses (key, label, description)."""
+    return [{"key": e["slug"], "label": e["name"], "description": e.get("description", ""),
+             "selectable": e.get("selectable", True)} for e in vocab.entries(kind)]
 
-PUBLIC_STATUSES: list[dict] = [
-    {"key": "not-tracked", "label": "Not tracked",
-     "description": "No response or actions have been recorded for this recommendation."},
-    {"key": "awaiting-response", "label": "Awaiting response",
-     "description": "The board has not yet agreed its response."},
-    {"key": "not-accepted", "label": "Not accepted",
-     "description": "The board decided not to act on this recommendation."},
-    {"key": "not-started", "label": "Not started",
-     "description": "Accepted, but no action has started yet."},
-    {"key": "in-progress", "label": "In progress",
-     "description": "At least one action has started and not every action is finished, or the "
-                    "sources report actions but no board response has been recorded to sign it off."},
-    {"key": "completed", "label": "Completed",
-     "description": "The board accepted it and every action is finished; evidence of impact is "
-                    "still awaited."},
-    {"key": "assured", "label": "Assured",
-     "description": "Every action is finished and the board has seen evidence of impact."},
-]
+
+RESPONSES: list[dict] = _vocabulary("responses")
+DELIVERY: list[dict] = _vocabulary("delivery")
+ASSURANCE: list[dict] = _vocabulary("assurance")
+PUBLIC_STATUSES: list[dict] = _vocabulary("public_statuses")
+STATUS_TAGS: dict[str, str] = vocab.attribute("public_statuses", "tag")  # status -> GOV.UK tag colour
+BRAG_TAGS: dict[str, str] = vocab.attribute("brag", "tag")  # BRAG colour -> GOV.UK tag colour
+BRAG_COLOURS: dict[str, dict] = {e["slug"]: e for e in vocab.entries("brag")}
 
 FINISHED = ("complete", "complete-late", "closed-without-action")
 NOT_BEGUN = ("not-started", "not-reported")
 DUE_SOON_DAYS = 30
 
+
+def _colour(slug: str) -> dict:
+    entry = BRAG_COLOURS[slug]
+    return {"colour": slug, "label": entry["name"], "meaning": entry["meaning"]}
+
+
 # Checked in this order; the first rule that matches gives an action its colour.
 # A rule's `when` keys: delivery (any of), assurance (any of), finished, overdue,
 # due_within_days (target date from today to today+N), no_target_date.
 BRAG_DEFINITIONS: list[dict] = [
-    {"colour": "red", "label": "Red", "meaning": "Needs action now", "rules": [
+    {**_colour("red"), "rules": [
         {"text": "The action is not finished and its target date has passed.",
          "when": {"finished": False, "overdue": True}},
         {"text": "The action is in progress but off track.",
          "when": {"delivery": ["in-progress-off-track"]}},
     ]},
-    {"colour": "blue", "label": "Blue", "meaning": "Complete and handed to business as usual", "rules": [
+    {**_colour("blue"), "rules": [
         {"text": "The action is complete and the board has seen evidence of its impact.",
          "when": {"delivery": ["complete", "complete-late"], "assurance": ["impact-evidenced"]}},
         {"text": "The action was closed without action by board decision.",
          "when": {"delivery": ["closed-without-action"]}},
     ]},
-    {"colour": "amber", "label": "Amber", "meaning": "In progress with risk", "rules": [
+    {**_colour("amber"), "rules": [
         {"text": "The action is in progress but at risk.", "when": {"delivery": ["in-progress-at-risk"]}},
         {"text": "The action is reported as in progress, or has no status, without a rating.",
          "when": {"delivery": ["in-progress", "not-reported"]}},
@@ -98,7 +65,7 @@ BRAG_DEFINITIONS: list[dict] = [
         {"text": "The action has not started and has no target date.",
          "when": {"delivery": ["not-started"], "no_target_date": True}},
     ]},
-    {"colour": "green", "label": "Green", "meaning": "On track", "rules": [
+    {**_colour("green"), "rules": [
         {"text": "The action is in progress and on track.", "when": {"delivery": ["in-progress-on-track"]}},
         {"text": f"The action has not started and is due more than {DUE_SOON_DAYS} days from now.",
          "when": {"delivery": ["not-started"]}},
@@ -115,7 +82,7 @@ RECOMMENDATION_BRAG_RULES: list[str] = [
     "No colour if it was not accepted or is not tracked.",
 ]
 
-BRAG_SEVERITY = ["red", "amber", "green", "blue"]
+BRAG_SEVERITY = list(BRAG_COLOURS)  # most urgent first, as the vocabulary lists them
 
 # Ingested agency_actions.status -> (delivery, assurance).
 INGESTED_STATUS: dict[str | None, tuple[str, str]] = {
@@ -238,3 +205,11 @@ def recommendation_brag(status: str, target_date: str | None, action_colours: li
     if colour:
         return colour
     return "amber" if status in ("awaiting-response", "not-started") else None
+
+
+def ingested_status(action_statuses: list[str | None]) -> str:
+    """A recommendation's status from its ingested agency actions alone (no board tracking yet)."""
+    if not action_statuses:
+        return "not-tracked"
+    return recommendation_status(None, [INGESTED_STATUS.get(s, INGESTED_STATUS[None]) for s in action_statuses],
+                                 board_reviewed=False)
