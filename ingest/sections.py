@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from ingest.document import Block
+from ingest.labels import (  # noqa: F401  (re-exported for the extractor)
+    clean_number, is_page_number, is_toc_line, label_kind, lp_label, split_text_label,
+)
 
 RECS, LEARNING = "recommendations", "learning"
 
@@ -39,74 +42,7 @@ _GENERIC_SECTION = re.compile(
     r"why this matters|information|what happened|the family|family background|family involvement|chronology|"
     r"timeline|next steps|further information|contact|contents|foreword|purpose|review panel|panel membership|"
     r"analysis|agency involvement|conclusion|concluding comments|closing remarks|about the review)\s*)$", re.I)
-_TOC_LINE = re.compile(r"(?:\.{4,}|\u2026{2,}|(?:\. ){4,})\s*\d+\s*$")
-_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)]\s*$")
-
-# A label as published, with its kind: "rec" (Recommendation 3), "dotted" (4.2), "number" (1),
-# "letter" ((b), a)), "roman" (iii).
-_LABEL_WORD = re.compile(
-    r"^\s*(?:recommendation|rec\.?)\s+(?P<n>[A-Z]{0,3}\d{1,3}(?:\.\d{1,3})*[a-z]?)\b\s*[:.\-\u2013\u2014)]?\s*", re.I
-)
-_LABEL_LP = re.compile(
-    r"^\s*(?:finding|learning point|learning|lesson|key learning point)\s+(?P<n>\d{1,3}(?:\.\d{1,3})*)\b\s*[:.\-\u2013\u2014]?\s*",
-    re.I,
-)
-_LABEL_TEXT = re.compile(
-    r"^\s*(?:\(?(?P<d>\d{1,2}(?:\.\d{1,2})+)\)?\.?|\(?(?P<n>\d{1,2})[.)]|\((?P<p>\d{1,2})\)|"
-    r"\(?(?P<l>[a-zA-Z]|[ivx]{1,4})\))\s+(?=\S)"
-)
-_ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
-
-
-def clean_number(label: str | None) -> str | None:
-    """The core of a published label: '1.' -> '1', '(b)' -> 'b', 'a)' -> 'a',
-    'Recommendation 3' -> '3'; '4.2' and 'S1' stay as they are."""
-    if not label:
-        return None
-    text = label.strip()
-    m = _LABEL_WORD.match(text + " ")
-    if m:
-        return m.group("n")
-    text = text.strip("()[]").rstrip(".):").strip()
-    return text or None
-
-
-def label_kind(number: str | None) -> str | None:
-    if not number:
-        return None
-    if re.fullmatch(r"\d+", number):
-        return "number"
-    if re.fullmatch(r"\d+(?:\.\d+)+[a-z]?", number):
-        return "dotted"
-    if _ROMAN.match(number.lower()) and len(number) > 1:
-        return "roman"
-    if re.fullmatch(r"[a-zA-Z]", number):
-        return "roman" if number.lower() == "i" else "letter"
-    return "number"
-
-
-def split_text_label(text: str) -> tuple[str | None, str, str | None]:
-    """(number, rest, kind) for a label still inside the text; kind 'rec' for 'Recommendation 3:'."""
-    m = _LABEL_WORD.match(text)
-    if m:
-        rest = text[m.end():]
-        if not re.match(r"^(?:of|was|were|is|has|had|from|in|and|to)\b", rest, re.I):
-            return m.group("n"), rest, "rec"
-    m = _LABEL_TEXT.match(text)
-    if m:
-        number = next(g for g in m.group("d", "n", "p", "l") if g)
-        return number, text[m.end():], label_kind(number)
-    return None, text, None
-
-
-def lp_label(text: str) -> tuple[str | None, str]:
-    """('2', rest) for 'Finding 2: ...' or 'Learning point 2 - ...'."""
-    m = _LABEL_LP.match(text)
-    if m and m.end() < len(text):
-        return m.group("n"), text[m.end():]
-    return None, text
-
 
 def heading_core(text: str) -> str:
     """Heading text without its section number: '5. Recommendations' -> 'Recommendations'."""
@@ -140,7 +76,7 @@ def looks_like_heading(block: Block) -> bool:
         return True
     if block.kind != "paragraph" or not text or len(text.split()) > 12 or text[-1] in ".;,?!":
         return False
-    if _TOC_LINE.search(text):  # a contents-page entry names a section but does not open it
+    if is_toc_line(text):  # a contents-page entry names a section but does not open it
         return False
     return section_kind(text) is not None
 
@@ -191,7 +127,7 @@ def drop_furniture(blocks: list[Block]) -> list[Block]:
         text = b.text.strip()
         if not text and not (b.cells and any(c.strip() for c in b.cells)):
             continue
-        if b.kind != "table_row" and (_PAGE_NUMBER.match(text) or _furniture_key(text) in repeated):
+        if b.kind != "table_row" and (is_page_number(text) or _furniture_key(text) in repeated):
             continue
         kept.append(b)
     return kept

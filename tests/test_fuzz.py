@@ -25,7 +25,7 @@ from ingest.document import Document
 from ingest.errors import IngestError, UnreadableDocument
 from ingest.readers import read_document
 from ingest.readers.decode import MAX_LINE_CHARS
-from ingest.readers.labels import is_toc_line, split_label
+from ingest.labels import is_toc_line, split_label
 from ingest.readers.textnorm import join_all, join_lines
 from tests import docgen
 
@@ -570,3 +570,23 @@ def test_a_zip_claiming_an_unknown_version_is_a_clear_error(seeds, work):
     path = work / "future.docx"
     path.write_bytes(bytes(raw))
     check_read(path)
+
+
+def test_regression_toc_line_in_the_extractor_is_linear(work):
+    """Issue 14: the extractor's own copy of the contents-line pattern still backtracked, so a
+    short heading-like line ending in 20,000 dots took seconds (quadratic: a line seven times
+    longer took minutes). There is one pattern now (ingest.labels); lines seven times the
+    reported case must pass the heading test and the whole extraction quickly."""
+    from ingest.document import Block
+    from ingest.extract import extract_file
+    from ingest.sections import looks_like_heading
+
+    lines = ["Findings " + "." * 140_000 + "x", "Recommendations " + ". " * 70_000 + "x",
+             "Learning " + "\u2026" * 140_000 + " 4 x"]
+    started = time.perf_counter()
+    for line in lines:
+        looks_like_heading(Block(line, "paragraph", 1))
+    path = work / "contents.txt"
+    path.write_text("Contents\n\n" + "\n\n".join(lines) + "\n")
+    extract_file(path)
+    assert time.perf_counter() - started < 5

@@ -7,7 +7,7 @@ import pytest
 
 from ingest.readers import read_document
 from ingest.readers.docx_numbering import format_number
-from ingest.readers.labels import split_label
+from ingest.labels import split_label
 from ingest.readers.layout import is_page_number, strip_running
 from tests import docgen
 

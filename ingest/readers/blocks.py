@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ingest.document import Block
-from ingest.readers.labels import is_toc_line, looks_like_heading, section_number, split_label
+from ingest.labels import is_toc_line, looks_like_heading, section_number, split_label
 from ingest.readers.textnorm import clean
 
 URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]")

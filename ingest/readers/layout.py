@@ -11,13 +11,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
+from ingest.labels import is_page_number
+
 EDGE_FRACTION = 0.15  # how far from the top/bottom edge a running line may sit
 EDGE_LINES = 3  # how many lines at each edge are candidates
-_PAGE_NUMBER = re.compile(
-    r"^(?:page\s*)?[\[(\-\u2013\u2014]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[\])\-\u2013\u2014]?"
-    r"(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*\|\s*page)?$",
-    re.IGNORECASE,
-)
 
 
 class PlacedLine(Protocol):
@@ -32,10 +29,6 @@ L = TypeVar("L", bound=PlacedLine)
 def mask(text: str) -> str:
     """The repeat key of a line: case-folded, digits masked, spaces collapsed."""
     return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.casefold())).strip()
-
-
-def is_page_number(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(text.strip()))
 
 
 def _edge_lines(lines: Sequence[L], height: float) -> list[L]:

@@ -21,7 +21,7 @@ from ingest.document import Block, Document
 from ingest.errors import UnreadableDocument
 from ingest.readers.blocks import classify
 from ingest.readers.columns import reading_order
-from ingest.readers.labels import is_toc_line, split_label
+from ingest.labels import is_toc_line, split_label
 from ingest.readers.layout import strip_running
 from ingest.readers.pdftables import PdfTable, find_tables, looks_ruled
 from ingest.readers.textnorm import clean, ends_sentence, join_all

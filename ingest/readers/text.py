@@ -7,7 +7,7 @@ from pathlib import Path
 from ingest.document import Block, Document
 from ingest.readers.blocks import classify
 from ingest.readers.decode import read_text_file
-from ingest.readers.labels import split_label
+from ingest.labels import split_label
 from ingest.readers.textnorm import join_all
 
 
