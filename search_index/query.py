@@ -1,8 +1,9 @@
 """Turn what a person typed into a Whoosh query, without ever raising.
 
 Supported: words (all must match), "quoted phrases", `word*` prefixes (3+ letters, matched on
-the unstemmed copy), `OR` between two clauses, `-word` / `NOT word` exclusions, and abbreviation
-synonyms both ways. Everything else (field syntax, brackets, lone operators, stray quotes,
+the unstemmed copy), `OR` between two clauses, `-word` / `NOT word` exclusions, abbreviations and
+equivalent phrases both ways, and runs of words that name a theme or agency (which also find what
+is tagged with it). The parsed query keeps each unit apart so the service can relax it. Everything else (field syntax, brackets, lone operators, stray quotes,
 control characters) is treated as plain words; the query is capped in length and clauses.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from search_index.synonyms import Synonyms, stems
 MAX_QUERY_CHARS = 200
 MAX_CLAUSES = 12
 MIN_PREFIX = 3
+TAG_BOOST = 0.5  # a tag match counts for less than finding the words themselves
 
 _TOKEN = re.compile(r'(?P<neg>-?)"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+)|"')
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -34,17 +36,49 @@ class Item:
     or_prev: bool = False
     forms: frozenset = frozenset()
     loose: bool = False  # typed as separate words: their own form need not be a phrase
+    quoted: bool = False  # "in quotes": exactly these words, no themes or agencies behind them
+
+
+@dataclass
+class Unit:
+    """One thing the query asks for: a word, phrase, prefix, synonym run or OR group.
+
+    `literal` finds it in the text; `tag_query` (when the unit names a theme or agency) finds what
+    is tagged with it; `words` are the typed words, for spelling; a `question` unit ("how", "why")
+    is dropped when the query has other words.
+    """
+
+    literal: wq.Query
+    tags: frozenset = frozenset()
+    tag_query: wq.Query | None = None
+    words: list[str] = field(default_factory=list)
+    question: bool = False
+
+    @property
+    def either(self) -> wq.Query:
+        """The unit found literally or through its tags."""
+        return self.literal if self.tag_query is None else wq.Or([self.literal, self.tag_query])
 
 
 @dataclass
 class Parsed:
-    """The Whoosh query plus what highlighting and spelling suggestions need."""
+    """The Whoosh query plus what relaxation, concepts, highlighting and spelling need."""
 
     text: str
     query: wq.Query | None
     stems: set[str] = field(default_factory=set)
     prefixes: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    negative: wq.Query | None = None
+
+    @property
+    def concept(self) -> wq.Query | None:
+        """Every unit found literally or through its tags (None when no unit names a tag)."""
+        if self.query is None or not any(u.tag_query is not None for u in self.units):
+            return None
+        query = _and([u.either for u in self.units])
+        return query if self.negative is None else wq.AndNot(query, self.negative)
 
 
 def clean(raw: object) -> str:
@@ -62,7 +96,8 @@ def _items(text: str) -> list[Item]:
     for m in _TOKEN.finditer(text):
         if m.group("phrase") is not None:
             if _WORD.search(m.group("phrase")):
-                items.append(Item("phrase", m.group("phrase"), bool(m.group("neg")) or pending_not, pending_or))
+                items.append(Item("phrase", m.group("phrase"), bool(m.group("neg")) or pending_not, pending_or,
+                                  quoted=True))
                 pending_not = pending_or = False
             continue
         token = m.group("bare")
@@ -104,7 +139,7 @@ def _with_synonyms(items: list[Item], synonyms: Synonyms) -> list[Item]:
         item = items[i]
         if item.kind == "phrase" and not item.neg:
             forms = synonyms.lookup(stems(item.text), item.text)
-            out.append(Item("syn", item.text, False, item.or_prev, forms) if forms else item)
+            out.append(Item("syn", item.text, False, item.or_prev, forms, quoted=item.quoted) if forms else item)
             i += 1
             continue
         matched = False
@@ -115,6 +150,8 @@ def _with_synonyms(items: list[Item], synonyms: Synonyms) -> list[Item]:
                     continue
                 typed = " ".join(r.text for r in run)
                 forms = synonyms.lookup(stems(typed), typed)
+                if not forms and len(run) > 1 and synonyms.tags(stems(typed), typed):
+                    forms = frozenset({stems(typed)})  # a run naming a theme or agency stays together
                 if forms:
                     out.append(Item("syn", typed, False, item.or_prev, forms, loose=True))
                     i = j
@@ -155,8 +192,14 @@ def _clause(item: Item, parsed: Parsed) -> wq.Query | None:
     return _terms(form)
 
 
-def _combine(items: list[Item], parsed: Parsed) -> wq.Query | None:
-    groups: list[list[wq.Query]] = []
+def _tag_query(tags: frozenset) -> wq.Query | None:
+    terms = [wq.Term(fld, slug, boost=TAG_BOOST) for fld, slug in sorted(tags)]
+    return None if not terms else terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def _combine(items: list[Item], parsed: Parsed, synonyms: Synonyms | None = None) -> wq.Query | None:
+    """The strict query (every group must match); also fills `parsed.units` and `parsed.negative`."""
+    groups: list[list[tuple[Item, wq.Query]]] = []
     negatives: list[wq.Query] = []
     for item in items:
         clause = _clause(item, parsed)
@@ -165,16 +208,37 @@ def _combine(items: list[Item], parsed: Parsed) -> wq.Query | None:
         if item.neg:
             negatives.append(clause)
         elif item.or_prev and groups:
-            groups[-1].append(clause)
+            groups[-1].append((item, clause))
         else:
-            groups.append([clause])
+            groups.append([(item, clause)])
     if not groups:
         return None  # nothing positive to look for: a lone NOT is not a search
-    positives = [g[0] if len(g) == 1 else wq.Or(g) for g in groups]
-    query = positives[0] if len(positives) == 1 else wq.And(positives)
-    if negatives:
-        query = wq.AndNot(query, wq.Or(negatives) if len(negatives) > 1 else negatives[0])
+    units = [_unit(group, synonyms) for group in groups]
+    content = [u for u in units if not u.question]
+    parsed.units = content or units  # question words never make a query fail
+    parsed.negative = (wq.Or(negatives) if len(negatives) > 1 else negatives[0]) if negatives else None
+    query = _and([u.literal for u in parsed.units])
+    if parsed.negative is not None:
+        query = wq.AndNot(query, parsed.negative)
     return query
+
+
+def _and(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def _unit(group: list[tuple[Item, wq.Query]], synonyms: Synonyms | None) -> Unit:
+    literal = group[0][1] if len(group) == 1 else wq.Or([clause for _, clause in group])
+    tags: frozenset = frozenset()
+    words: list[str] = []
+    for item, _ in group:
+        if synonyms is not None and item.kind in ("word", "phrase", "syn") and not item.quoted:
+            tags |= synonyms.tags(stems(item.text), item.text)
+        if item.kind in ("word", "syn", "phrase"):
+            words += [w.lower() for w in _WORD.findall(item.text)]
+    question = (synonyms is not None and len(group) == 1 and group[0][0].kind == "word"
+                and group[0][0].text.lower() in synonyms.question_words)
+    return Unit(literal, tags, _tag_query(tags), words, question)
 
 
 def _plain(text: str) -> Parsed:
@@ -194,7 +258,7 @@ def parse(raw: object, synonyms: Synonyms) -> Parsed:
     try:
         items = _with_synonyms(_items(text), synonyms)
         parsed = Parsed(text, None)
-        parsed.query = _combine(items, parsed)
+        parsed.query = _combine(items, parsed, synonyms)
         if parsed.query is None and any(i.neg for i in items):
             return _plain(text.replace("-", " ").replace("NOT", " "))
         return parsed

@@ -46,12 +46,30 @@ def normalise_statuses(statuses: Mapping | None, aliases: Mapping[str, str] | No
     return out
 
 
+def _paragraph_label(role: str | None, page: int | None) -> str:
+    """A report paragraph is named by the document it is from, never by its file name."""
+    label = DOCUMENT_ROLES.get(role or "", "Report text")
+    return f"{label}, page {page}" if page else label
+
+
 _LEADING_LABEL = re.compile(r"^\(?[0-9a-z]{1,4}(?:\.[0-9]{1,3})*[.)]?\s+", re.I)
 
 
 def _plain(text: str | None) -> str:
     """Text without its list label, case and spacing, for spotting duplicates."""
     return " ".join(_LEADING_LABEL.sub("", text or "", count=1).lower().split())
+
+
+DOCUMENT_ROLES = {"learning-summary": "Learning summary", "published-report": "Published report"}
+
+
+def hit_title(record: Mapping) -> str:
+    """What a hit is and where it is from: "Recommendation 3, Child Safeguarding Practice Review
+    concerning Jacob, 2021"; a review is titled by itself."""
+    if record.get("kind") == "review":
+        return record.get("title") or record.get("review_title") or record.get("id") or ""
+    parts = [record.get("title"), record.get("review_title"), str(record["year"]) if record.get("year") else None]
+    return ", ".join(p for p in parts if p)
 
 
 def read_records(db_path: str | Path, statuses: Mapping | None = None) -> Iterator[dict]:
@@ -126,14 +144,14 @@ def _records(conn: sqlite3.Connection, statuses: Mapping | None) -> Iterator[dic
     # only show the same hit twice; the paragraph adds nothing but its page, which the other has.
     already = {(r[0], _plain(r[1])) for r in conn.execute(
         "SELECT review_id, text FROM learning_points UNION ALL SELECT review_id, text FROM recommendations")}
-    for row in conn.execute("""SELECT p.*, d.file FROM paragraphs p JOIN documents d ON d.id = p.document_id
+    for row in conn.execute("""SELECT p.*, d.file, d.role FROM paragraphs p JOIN documents d ON d.id = p.document_id
                                ORDER BY p.review_id, p.document_id, p.seq"""):
         if (row["review_id"], _plain(row["text"])) in already:
             continue
         page = row["page"]
         yield {
             **base(row["review_id"]), "kind": "paragraph", "id": row["id"],
-            "title": f"{row['file']}, page {page}" if page else row["file"],
+            "title": _paragraph_label(row["role"], page),
             "content": row["text"] or "", "page": page,
             "url": f"/reviews/{quote(row['review_id'])}/documents/{quote(row['file'])}#p-{row['seq']}",
         }

@@ -1,9 +1,12 @@
-"""Abbreviations and their spelled-out forms, so a query for either finds both.
+"""The search vocabulary: abbreviations and equivalent phrases (found literally), and the themes
+and agencies a query can name (found through their tags).
 
-Pairs come from the controlled vocabulary, `core/vocabulary.yml` (an abbreviation signal such as CCE paired with a phrase of
-the same entry whose initials spell it, e.g. the name "Child criminal exploitation") plus a small
-list of our own for abbreviations the taxonomy may not spell out. Forms are compared as tuples of
-stems (the index analyzer's output), so "child and adolescent mental health service" still matches.
+Sources: `search_index/concepts.yml`, read here only (abbreviations, equivalents, question words,
+kept as data by people who know the field), and the controlled vocabulary `core/vocabulary.yml`,
+read through `core.vocab` (each theme's and agency's name and signals name that theme or agency; an abbreviation signal
+paired with a phrase of the same entry whose initials spell it is an abbreviation pair too).
+Forms are compared as tuples of stems (the index analyzer's output), so "child and adolescent
+mental health service" still matches.
 """
 from __future__ import annotations
 
@@ -13,33 +16,21 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 from core import vocab
 from search_index.schema import STEM_ANALYZER
 
 TAXONOMY_FILE = vocab.VOCABULARY_PATH
+CONCEPTS_FILE = Path(__file__).resolve().parent / "concepts.yml"
+TAG_SECTIONS = {"themes": "theme", "agencies": "agency"}  # taxonomy section -> index field
 
-BUILTIN: dict[str, list[str]] = {
-    "CCE": ["child criminal exploitation"], "CSE": ["child sexual exploitation"],
-    "CSA": ["child sexual abuse"], "HSB": ["harmful sexual behaviour"], "DA": ["domestic abuse"],
-    "DSL": ["designated safeguarding lead"], "LADO": ["local authority designated officer"],
-    "MASH": ["multi-agency safeguarding hub"],
-    "CAMHS": ["child and adolescent mental health services"], "EHE": ["elective home education"],
-    "CME": ["children missing education"], "YJS": ["youth justice service"],
-    "NRM": ["national referral mechanism"], "MARAC": ["multi-agency risk assessment conference"],
-    "MAPPA": ["multi-agency public protection arrangements"], "ICB": ["integrated care board"],
-    "TVP": ["thames valley police"], "CSC": ["children's social care"],
-    "IRO": ["independent reviewing officer"], "EHCP": ["education health and care plan"],
-    "SEND": ["special educational needs and disabilities"],
-    "SUDI": ["sudden unexpected death in infancy"], "NAI": ["non-accidental injury"],
-    "GP": ["general practitioner"], "FGM": ["female genital mutilation"],
-}
-# abbreviations that are also everyday words: expanded only when typed in capitals
-EVERYDAY_WORDS = {"send", "can", "care", "art", "ward", "pace", "act", "aim", "help", "dash", "prevent"}
-
-_ABBREVIATION = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9]{2,8}$")
+_ABBREVIATION = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9&]{2,8}$")
 _SMALL_WORDS = {"and", "of", "the", "for", "to", "in", "on", "a"}
+_WORDS = re.compile(r"[a-z]+")
 
 Form = tuple[str, ...]
+Tag = tuple[str, str]  # (index field, slug)
 
 
 def stems(text: str) -> Form:
@@ -47,67 +38,145 @@ def stems(text: str) -> Form:
     return tuple(t.text for t in STEM_ANALYZER(text))
 
 
+def _form(phrase: str) -> Form:
+    """A phrase's stems, or () when stopwords shrank a phrase to one common word ("in care")."""
+    form = stems(phrase)
+    words = [w for w in re.split(r"[\s/]+", phrase.strip()) if w]
+    return () if len(words) > 1 and len(form) < 2 and "-" not in phrase else form
+
+
 def _initials(phrase: str) -> set[str]:
     words = [w for w in re.split(r"[\s\-/]+", phrase.lower().replace("'s", "")) if w]
     return {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in _SMALL_WORDS)}
 
 
-def _signals(entry: dict) -> list[str]:
-    out: list[str] = []
-    for key in ("name", "signals", "exact"):
-        value = entry.get(key)
-        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        out += [v for v in values if isinstance(v, str)]
-    return out
+def _strings(value) -> list[str]:
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [v for v in values if isinstance(v, str) and v.strip()]
 
 
-def taxonomy_pairs(path: Path = TAXONOMY_FILE) -> dict[str, list[str]]:
-    """Abbreviation -> phrases found in the taxonomy; a missing or odd file gives {}."""
+def _read_yaml(path: Path) -> dict:
     try:
-        data = vocab.read(None if Path(path) == TAXONOMY_FILE else path)
-    except vocab.VocabularyError:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _entries(taxonomy: dict, section: str) -> list[dict]:
+    value = taxonomy.get(section)
+    entries = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [e for e in entries if isinstance(e, dict)]
+
+
+def _signals(entry: dict) -> list[str]:
+    return [s for key in ("name", "signals", "exact") for s in _strings(entry.get(key))]
+
+
+def taxonomy_pairs(taxonomy: dict) -> dict[str, list[str]]:
+    """Abbreviation -> phrases of the same taxonomy entry whose initials spell it."""
     pairs: dict[str, list[str]] = defaultdict(list)
-    for kind in vocab.SIGNAL_KINDS:
-        for entry in data[kind]:
+    for section in TAG_SECTIONS:
+        for entry in _entries(taxonomy, section):
             signals = _signals(entry)
             for abbr in (s for s in signals if _ABBREVIATION.match(s)):
                 for phrase in signals:
-                    if " " in phrase.strip() or "-" in phrase:
-                        if abbr.lower() in _initials(phrase) and phrase not in pairs[abbr.upper()]:
+                    if (" " in phrase.strip() or "-" in phrase) and abbr.lower() in _initials(phrase):
+                        if phrase not in pairs[abbr.upper()]:
                             pairs[abbr.upper()].append(phrase)
     return dict(pairs)
 
 
 class Synonyms:
-    """Lookup from a form (tuple of stems) to every equivalent form."""
+    """Lookup from a form (tuple of stems) to its literal equivalents and to the tags it names."""
 
-    def __init__(self, pairs: dict[str, Iterable[str]]):
+    def __init__(self, pairs: dict[str, Iterable[str]], equivalents: Iterable[dict] = (),
+                 tags: dict[str, Iterable[Tag]] | None = None, question_words: Iterable[str] = (),
+                 everyday_words: Iterable[str] = ()):
         groups: dict[Form, set[Form]] = defaultdict(set)
+        tagged: dict[Form, set[Tag]] = defaultdict(set)
         self.abbreviations: set[Form] = set()
+        self.everyday_words = {w.lower() for w in everyday_words}
+        self.question_words = {w.lower() for w in question_words}
+        vocabulary: set[str] = set()
         for abbr, phrases in pairs.items():
             key = stems(abbr)
             if len(key) != 1:
                 continue
-            forms = {key} | {f for f in map(stems, phrases) if f}
+            forms = {key} | {f for f in map(_form, phrases) if f}
             self.abbreviations.add(key)
             for form in forms:
                 groups[form] |= forms
+        for group in equivalents:
+            words = _strings(group.get("words"))
+            forms = {f for f in map(_form, words) if f}
+            group_tags = {(fld, group[key]) for key, fld in (("theme", "theme"), ("agency", "agency"))
+                          if isinstance(group.get(key), str)}
+            for form in forms:
+                groups[form] |= forms
+                tagged[form] |= group_tags
+            vocabulary.update(w for phrase in words for w in _WORDS.findall(phrase.lower()))
+        for phrase, phrase_tags in (tags or {}).items():
+            form = _form(phrase)
+            if form:
+                tagged[form] |= set(phrase_tags)
+                vocabulary.update(_WORDS.findall(phrase.lower()))
+        # the tags of a form hold for every literal equivalent of it ("LAC" names looked-after children)
+        for form, alts in list(groups.items()):
+            shared = set().union(*(tagged.get(a, set()) for a in alts))
+            for alt in alts:
+                if shared:
+                    tagged[alt] |= shared
         self._groups = {form: frozenset(alts) for form, alts in groups.items()}
-        self.max_len = max((len(f) for f in self._groups), default=1)
+        self._tags = {form: frozenset(t) for form, t in tagged.items() if t}
+        self.vocabulary = sorted(w for w in vocabulary if len(w) > 3)
+        self.max_len = max((len(f) for f in [*self._groups, *self._tags]), default=1)
+
+    def _everyday(self, form: Form, typed: str) -> bool:
+        return form in self.abbreviations and typed.lower() in self.everyday_words and not typed.isupper()
 
     def lookup(self, form: Form, typed: str = "") -> frozenset[Form]:
         """Equivalent forms (including `form`), or empty; everyday-word abbreviations need capitals."""
-        if form in self.abbreviations and typed.lower() in EVERYDAY_WORDS and not typed.isupper():
+        if self._everyday(form, typed):
             return frozenset()
         return self._groups.get(form, frozenset())
 
+    def tags(self, form: Form, typed: str = "") -> frozenset[Tag]:
+        """The (field, slug) tags a form names, or empty."""
+        if self._everyday(form, typed) or (typed.lower() in self.everyday_words and not typed.isupper()):
+            return frozenset()
+        return self._tags.get(form, frozenset())
+
+    def known(self, form: Form, typed: str = "") -> bool:
+        return bool(self.lookup(form, typed) or self.tags(form, typed))
+
+
+def taxonomy_tags(taxonomy: dict) -> dict[str, set[Tag]]:
+    """Each theme's and agency's name and signals -> the tag it names."""
+    out: dict[str, set[Tag]] = defaultdict(set)
+    for section, fld in TAG_SECTIONS.items():
+        for entry in _entries(taxonomy, section):
+            slug = entry.get("slug")
+            if isinstance(slug, str):
+                for signal in _signals(entry):
+                    out[signal].add((fld, slug))
+    return out
+
 
 @lru_cache(maxsize=4)
-def load(path: Path = TAXONOMY_FILE) -> Synonyms:
-    """The synonyms for the taxonomy at `path` merged with the built-in list (cached)."""
-    pairs: dict[str, list[str]] = {k: list(v) for k, v in BUILTIN.items()}
-    for abbr, phrases in taxonomy_pairs(path).items():
+def load(path: Path = TAXONOMY_FILE, concepts: Path = CONCEPTS_FILE) -> Synonyms:
+    """The search vocabulary from the taxonomy at `path` and the concepts file (cached)."""
+    try:
+        taxonomy = vocab.read(None if Path(path) == TAXONOMY_FILE else path)
+    except vocab.VocabularyError:
+        taxonomy = {}
+    data = _read_yaml(Path(concepts))
+    pairs: dict[str, list[str]] = {}
+    for abbr, phrases in (data.get("abbreviations") or {}).items():
+        pairs[str(abbr)] = _strings(phrases)
+    for abbr, phrases in taxonomy_pairs(taxonomy).items():
         pairs.setdefault(abbr, [])
         pairs[abbr] += [p for p in phrases if p not in pairs[abbr]]
-    return Synonyms(pairs)
+    equivalents = [g for g in (data.get("equivalents") or []) if isinstance(g, dict)]
+    return Synonyms(pairs, equivalents, taxonomy_tags(taxonomy), _strings(data.get("question_words")),
+                    _strings(data.get("everyday_words")))

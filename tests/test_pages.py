@@ -294,11 +294,28 @@ def test_filter_only_search_lists_documents_newest_first(client):
     assert len(soup.select("li.app-result")) >= 3
 
 
-def test_did_you_mean(client):
+def test_misspelt_search_shows_corrected_results_and_offers_the_original(client):
     soup = get_soup(client, "/search?q=neglekt")
+    note = soup.select_one(".app-corrected")
+    assert "Showing results for neglect" in " ".join(note.get_text().split())
+    link = note.select_one("a")
+    assert link.get_text(strip=True) == "neglekt" and link["href"] == "/search?q=neglekt&spell=off"
+    assert soup.select("li.app-result")
+    # searching for exactly what was typed finds nothing and says "did you mean"
+    soup = get_soup(client, "/search?q=neglekt&spell=off")
+    assert soup.select_one(".app-corrected") is None and not soup.select("li.app-result")
     link = soup.select_one(".app-suggestion a")
-    assert link.get_text(strip=True) == "neglect"
-    assert link["href"] == "/search?q=neglect"
+    assert link.get_text(strip=True) == "neglect" and link["href"] == "/search?q=neglect&spell=off"
+
+
+def test_query_without_all_its_words_shows_the_closest_matches(client):
+    soup = get_soup(client, "/search?q=neglect+zzyzzx+qqxqqx")
+    assert "No results contain all your words" in soup.select_one(".app-relaxed").get_text()
+    assert soup.select("li.app-result")
+
+
+def test_bad_spell_parameter_is_a_400(client):
+    assert client.get("/search?q=neglect&spell=maybe").status_code == 400
 
 
 def test_empty_search_shows_form_without_results(client):
@@ -310,7 +327,7 @@ def test_empty_search_shows_form_without_results(client):
 class FakeService:
     """Stands in for SearchService to show many pages without a large index."""
 
-    def search(self, q, filters, page=1, per_page=20, sort="relevance"):
+    def search(self, q, filters, page=1, per_page=20, sort="relevance", spelling=True):
         hit = {"kind": "recommendation", "id": "child-t-2022-rec-1", "review_id": "child-t-2022",
                "review_title": "Child T", "title": "Recommendation 1", "url": "/recommendations/child-t-2022-rec-1",
                "year": 2022, "status": "in-progress", "wording": "published", "page": 9,

@@ -186,7 +186,9 @@ def test_hit_fields(service):
     assert hit["status"] == "in-progress" and hit["wording"] == "published" and hit["page"] == 9
     assert set(hit["agencies"]) == {"safeguarding-partnership", "police"} and hit["year"] == 2022
     lp = service.search("hidden man").hits[0]
-    assert lp["url"] == "/reviews/baby-q-2019#lp-2" and lp["title"] == "Learning point 2"
+    assert lp["url"] == "/reviews/baby-q-2019#lp-2" and lp["label"] == "Learning point 2"
+    # a hit says what it is and where it is from
+    assert lp["title"] == f"Learning point 2, {lp['review_title']}, {lp['year']}"
 
 
 # -- snippets and suggestions --------------------------------------------------------------------
@@ -205,10 +207,13 @@ def test_snippet_marks_stemmed_and_prefix_matches(wide):
     assert '<mark class="search-hit">refusals</mark>' in hit["snippet"]
 
 
-def test_did_you_mean(service):
+def test_misspelt_word_shows_the_corrected_results_and_offers_the_original(service):
     results = service.search("neglet")
-    assert results.total == 0 and results.suggestion == "neglect"
-    assert service.search("neglect").suggestion is None
+    assert results.total > 0 and results.query == "neglect" and results.corrected_from == "neglet"
+    assert all("neglect" in (h["snippet"] + h["title"]).lower() or "neglect" in h["themes"] for h in results.hits)
+    typed = service.search("neglet", spelling=False)  # "Search instead for neglet"
+    assert typed.total == 0 and typed.suggestion == "neglect" and typed.corrected_from is None
+    assert service.search("neglect").suggestion is None and service.search("neglect").corrected_from is None
 
 
 # -- related learning ---------------------------------------------------------------------------------
@@ -279,7 +284,7 @@ def test_rebuild_is_atomic_and_service_follows(reviews_db_path, tmp_path, monkey
     index_dir = tmp_path / "index"
     build_index(reviews_db_path, index_dir)
     svc = SearchService(index_dir)
-    assert svc.search("neglect").total == 3 and svc.search("zebra").total == 0
+    assert svc.search('"neglect"').total == 3 and svc.search("zebra").total == 0
     extra = copy.deepcopy(SAMPLE_RECORDS)
     extra[2]["learning_points"].append({"text": "A zebra crossing outside the school.", "themes": ["neglect"]})
     write_database(reviews_db_path, extra)
@@ -290,7 +295,7 @@ def test_rebuild_is_atomic_and_service_follows(reviews_db_path, tmp_path, monkey
     def write_then_look(path, records, **kwargs):
         count = real_write(path, records, **kwargs)
         # the new index is complete on disk but not yet live: the service still answers from the old one
-        seen.append((svc.search("neglect").total, svc.search("zebra").total))
+        seen.append((svc.search('"neglect"').total, svc.search("zebra").total))
         return count
 
     monkeypatch.setattr(build_module, "write_records", write_then_look)
@@ -298,7 +303,7 @@ def test_rebuild_is_atomic_and_service_follows(reviews_db_path, tmp_path, monkey
     thread = threading.Thread(target=lambda: _capture(errors, build_index, reviews_db_path, index_dir))
     thread.start()
     while thread.is_alive():
-        assert svc.search("neglect").total == 3
+        assert svc.search('"neglect"').total == 3
     thread.join()
     assert not errors and seen == [(3, 0)]
     assert ids(svc.search("zebra")) == ["family-w-2024-lp-2"]
@@ -343,7 +348,7 @@ def test_update_status_without_rebuild(reviews_db_path, tmp_path):
     assert svc.search("", {"status": ["not-started"], "kind": ["recommendation"]}).total == 0
     assert ids(svc.search("", {"status": ["assured"]})) == ["family-w-2024-rec-1"]
     assert svc.search("neglect toolkit").hits[0]["status"] == "assured"
-    assert svc.search("neglect").total == 3  # the re-indexed document is not duplicated
+    assert svc.search('"neglect"').total == 3  # the re-indexed document is not duplicated
     assert not update_status(index_dir, "no-such-rec", "assured")
     assert not update_status(index_dir, "family-w-2024-lp-1", "assured")
     assert not update_status(tmp_path / "missing", "family-w-2024-rec-1", "assured")
@@ -375,3 +380,79 @@ def test_cli_build_and_search(sample_db_path, tmp_path):
     assert store.current_version(tmp_path / "index") is not None
     result = runner.invoke(cli, ["search", str(tmp_path / "index"), "neglect"])
     assert result.exit_code == 0 and json.loads(result.output)["total"] == 3
+
+
+# -- relaxation, concepts, question words, titles, threads (issue 15) -----------------------------
+
+def test_query_naming_a_theme_finds_what_is_tagged_below_literal_matches(wide):
+    results = wide.search("criminal exploitation")
+    literal = [h for h in results.hits if "exploit" in h["snippet"].lower()]
+    tagged_only = [h for h in results.hits if "exploit" not in (h["snippet"] + h["title"]).lower()]
+    assert literal and tagged_only, "a theme's name also finds what is tagged with it"
+    assert all("child-criminal-exploitation" in h["themes"] for h in tagged_only)
+    last_literal = max(results.hits.index(h) for h in literal)
+    assert all(results.hits.index(h) > last_literal for h in tagged_only)
+
+
+@pytest.mark.parametrize("typed, spelled", [("CCE", "child criminal exploitation"), ("cce", "criminal exploitation"),
+                                            ("CAMHS", "child and adolescent mental health services")])
+def test_abbreviations_find_the_tagged_or_spelled_out_learning(wide, typed, spelled):
+    found = set(ids(wide.search(typed)))
+    assert found and found & set(ids(wide.search(spelled)))
+
+
+def test_no_result_with_all_words_shows_the_closest_matches(service):
+    results = service.search("neglect pattern zzyzzx")
+    assert results.total > 0 and results.closest_only and results.matched_all == 0
+    # coordination: the record with both known words comes before those with one
+    assert results.hits[0]["id"] == "family-w-2024-lp-1"
+    both = service.search("neglect pattern")  # one has both words: it leads, the closest follow
+    assert not both.closest_only and both.matched_all == 1 and ids(both)[0] == "family-w-2024-lp-1"
+
+
+def test_stop_and_question_words_never_make_a_query_fail(service):
+    plain = ids(service.search("bruising"))
+    assert ids(service.search("the bruising")) == plain
+    asked = service.search("how do I spot bruising")
+    assert not asked.relaxed and ids(asked) == plain
+
+
+def test_exclusions_hold_in_relaxed_results(service):
+    results = service.search("neglect zzyzzx -pattern")
+    assert results.total > 0 and "family-w-2024-lp-1" not in ids(results)
+
+
+def test_records_without_learning_rank_below_records_with_content(tmp_path):
+    thin = {"id": "thin-2020", "title": "Review we could not read", "subject": "Not known",
+            "review_type": "scr", "published": "2020", "summary": "We could not read this review about neglect.",
+            "themes": ["neglect"], "documents": [], "learning_points": [], "recommendations": []}
+    db = write_database(tmp_path / "reviews.db", SAMPLE_RECORDS + [thin])
+    build_index(db, tmp_path / "index")
+    svc = SearchService(tmp_path / "index")
+    try:
+        reviews = [h["review_id"] for h in svc.search("neglect").hits]
+        assert "thin-2020" in reviews and reviews[-1] == "thin-2020"
+    finally:
+        svc.close()
+
+
+def test_concurrent_searches_agree_with_serial_ones(wide):
+    queries = ["neglect", "CCE", "bruising non-mobile", "school OR police", "exploit*", '"voice of the child"']
+    expected = {q: ids(wide.search(q)) for q in queries}
+    errors: list[BaseException] = []
+    seen: list[bool] = []
+
+    def worker():
+        try:
+            for _ in range(5):
+                for q in queries:
+                    seen.append(ids(wide.search(q)) == expected[q])
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and seen and all(seen)

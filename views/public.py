@@ -132,7 +132,7 @@ def _search_params(per_page_allowed: bool = False) -> tuple[public_search.Search
 
 def _run_search(params: public_search.SearchParams):
     return search_service().search(params.q, params.filters, page=params.page,
-                                   per_page=params.per_page, sort=params.sort)
+                                   per_page=params.per_page, sort=params.sort, spelling=params.spell)
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -226,6 +226,8 @@ def api_search():
         "filters": params.filters, "sort": params.sort,
         "page": results.page, "per_page": params.per_page, "pages": results.pages,
         "total": results.total, "suggestion": results.suggestion,
+        "corrected_from": results.corrected_from, "closest_matches": results.relaxed,
+        "matched_all_words": results.matched_all,
         "hits": hits,
         "facets": {name: [{"value": v, "count": c} for v, c in values]
                    for name, values in results.facets.items()},

@@ -44,6 +44,7 @@ class SearchParams:
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"
+    spell: bool = True  # False: search for exactly what was typed ("Search instead for ...")
 
     @property
     def active(self) -> bool:
@@ -53,9 +54,10 @@ class SearchParams:
     def args(self, **changes) -> MultiDict:
         """These parameters as a query string dict, with `changes` applied (None drops a key)."""
         values = {"q": self.q, "sort": self.sort if self.sort != "relevance" else None,
+                  "spell": None if self.spell else "off",
                   "page": self.page if self.page != 1 else None, **changes}
         out = MultiDict()
-        for key in ("q", "sort"):
+        for key in ("q", "sort", "spell"):
             if values.get(key):
                 out.add(key, values[key])
         filters = values.get("filters", self.filters)
@@ -107,9 +109,12 @@ def parse(args: MultiDict, known: dict[str, dict[str, str]], statuses: set[str] 
             _check_filter(name, value, known, statuses)
         if values:
             filters[name] = values
+    spell = args.get("spell") or "on"
+    if spell not in ("on", "off"):
+        raise BadParameter("spell must be on or off.")
     page = positive_int(args.get("page"), "page", 1, MAX_PAGE)
     per_page = positive_int(args.get("per_page"), "per_page", 20, 100) if per_page_allowed else 20
-    return SearchParams(q=q, filters=filters, page=page, per_page=per_page, sort=sort)
+    return SearchParams(q=q, filters=filters, page=page, per_page=per_page, sort=sort, spell=spell == "on")
 
 
 def _check_filter(name: str, value: str, known: dict[str, dict[str, str]], statuses: set[str] | None) -> None:
