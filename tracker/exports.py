@@ -1,7 +1,8 @@
 """CSV, XLSX and DOCX versions of the dashboard, all rendered from Dashboard.tables().
 
-Cells that start with = + - @ are prefixed with an apostrophe in CSV and XLSX so a spreadsheet
-never runs text a user typed as a formula.
+Every cell goes through core.text.export_cell: control characters stored before the input check
+existed are dropped (XLSX and DOCX cannot hold them), and cells that start with = + - @ are
+prefixed with an apostrophe so a spreadsheet never runs text a user typed as a formula.
 """
 from __future__ import annotations
 
@@ -11,15 +12,8 @@ import io
 from docx import Document
 from openpyxl import Workbook
 
+from core.text import export_cell as _safe, strip_control
 from tracker.dashboard import Dashboard
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
 
 
 def to_csv(dashboard: Dashboard) -> str:
@@ -63,11 +57,11 @@ def to_docx(dashboard: Dashboard) -> bytes:
         grid = doc.add_table(rows=1, cols=len(table.headers))
         grid.style = "Table Grid"
         for cell, header in zip(grid.rows[0].cells, table.headers):
-            cell.text = str(header)
+            cell.text = strip_control(str(header))
         for row in table.rows:
             cells = grid.add_row().cells
             for cell, value in zip(cells, row):
-                cell.text = "" if value is None else str(value)
+                cell.text = "" if value is None else strip_control(str(value))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
