@@ -93,7 +93,3 @@ def build(reviews_dir: Path, db_path: Path, keep_going: bool) -> None:
         f"{report.recommendations} recommendations, {report.learning_points} learning points"
     )
 
-
-from ingest.publish import publish_command  # noqa: E402  (kept beside the other commands' registrations)
-
-cli.add_command(publish_command)

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from ingest.load import write_database
-from ingest.publish import publish
+from tracker.publish import publish
 from tests.sample_data import SAMPLE_RECORDS, SOURCE
 from tests.test_publish import SECRETS, make_tracker_db
 
@@ -342,8 +342,8 @@ def test_no_secret_reaches_the_site(server):
 
 
 def test_the_site_sees_update_status_without_a_restart(server, public_db):
-    """The tracker's live update (ingest.publish.update_status) shows at once: served without -i."""
-    from ingest.publish import update_status
+    """The tracker's live update (tracker.publish.update_status) shows at once: served without -i."""
+    from tracker.publish import update_status
 
     def current() -> dict:
         rows = query(server, "recommendation_status", recommendation_id="baby-q-2019-rec-s1")

@@ -1,4 +1,4 @@
-"""ingest.publish: public.db is a safe, atomic copy of reviews.db plus public statuses."""
+"""tracker.publish: public.db is a safe, atomic copy of reviews.db plus public statuses."""
 from __future__ import annotations
 
 import sqlite3
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ingest import publish as pub
+from tracker import publish as pub
 
 
 # Strings that exist only in the tracker's private parts; none may appear anywhere in public.db.

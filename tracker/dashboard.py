@@ -9,8 +9,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from tracker import state as state_mod
 from core import status as statuses
+from tracker import state as state_mod
 from tracker import store
 
 RECENT_LIMIT = 20

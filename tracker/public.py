@@ -1,20 +1,16 @@
 """What anyone may see of the tracker: statuses, public evidence and a dated timeline.
 
-Used by the public pages, `ingest publish` (public.db for Datasette) and the search facet.
+Used by the public pages, the publish step (the open data for Datasette) and the search facet.
 Nothing returned here names an editor or carries a private note.
 """
 from __future__ import annotations
 
-import logging
-import os
 import sqlite3
 from datetime import date
 
-from tracker import state as state_mod
 from core import status as statuses
+from tracker import state as state_mod
 from tracker import store
-
-log = logging.getLogger(__name__)
 
 _TIMELINE_FIELDS = {"response": "Response", "target_date": "Target date", "delivery": "Delivery",
                     "assurance": "Assurance", "public_evidence": "Public evidence", "added": "Action added"}
@@ -100,55 +96,7 @@ def _action_row(a: state_mod.ActionState) -> dict:
 
 
 def export_rows(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection,
-                today: date | None = None) -> tuple[list[dict], list[dict]]:
-    """(recommendation_status rows, action_status rows) with exactly public.db's columns."""
-    return _export(state_mod.load(tracker_conn, reviews_conn), _today(today))
-
-
-def on_change(app, rec_id: str) -> None:
-    """After a saved change, refresh the published status; a failure is logged, never raised.
-
-    The change itself is already safe in tracker.db; the next `make build` republishes anyway.
-    """
-    try:
-        reviews_conn = sqlite3.connect(f"file:{app.config['DATABASE']}?mode=ro", uri=True)
-        tracker_conn = store.connect(app.config["TRACKER_DATABASE"])
-        try:
-            rec_rows, action_rows = _export(state_mod.load(tracker_conn, reviews_conn), date.today(), only=rec_id)
-        finally:
-            reviews_conn.close()
-            tracker_conn.close()
-    except sqlite3.Error as exc:
-        log.warning("could not refresh published status of %s: %s", rec_id, exc)
-        return
-    _call_publish(app, rec_rows, action_rows)
-    _call_search_index(app, rec_id, rec_rows[0]["status"] if rec_rows else None)
-
-
-def _call_publish(app, rec_rows: list[dict], action_rows: list[dict]) -> None:
-    try:
-        from ingest import publish
-    except ImportError:
-        return
-    path = app.config.get("PUBLIC_DATABASE")
-    if not hasattr(publish, "update_status") or not path or not os.path.exists(path):
-        return
-    try:
-        publish.update_status(path, rec_rows, action_rows)
-    except Exception as exc:  # noqa: BLE001 - the change is saved; publishing catches up at the next build
-        log.warning("could not update %s: %s", path, exc)
-
-
-def _call_search_index(app, rec_id: str, status: str | None) -> None:
-    try:
-        import search_index
-    except ImportError:
-        return
-    update = getattr(search_index, "update_status", None)
-    index_dir = app.config.get("SEARCH_INDEX_DIR")
-    if status is None or update is None or not index_dir or not os.path.isdir(index_dir):
-        return
-    try:
-        update(index_dir, rec_id, status)
-    except Exception as exc:  # noqa: BLE001 - as above: the index is rebuilt by the next build
-        log.warning("could not update the search index for %s: %s", rec_id, exc)
+                today: date | None = None, only: str | None = None) -> tuple[list[dict], list[dict]]:
+    """(recommendation_status rows, action_status rows) with exactly public.db's columns
+    (only one recommendation's when `only` names it)."""
+    return _export(state_mod.load(tracker_conn, reviews_conn), _today(today), only)

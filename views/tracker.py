@@ -17,6 +17,7 @@ from tracker import changes, dashboard, exports, permissions, public, store
 from tracker import state as state_mod
 from tracker import users as users_mod
 from tracker.backup import BackupError, backup
+from views import published
 from views.auth import login_required
 from views.db import get_db, get_tracker_db
 from views.forms import ActionForm, AddActionForm, ConfirmForm, RecommendationForm, choices
@@ -131,7 +132,7 @@ def edit_recommendation(rec_id: str):
         except changes.ChangeError as exc:
             form.form_errors.append(str(exc).capitalize())
         else:
-            public.on_change(current_app._get_current_object(), rec.recommendation_id)
+            published.after_change(current_app._get_current_object(), rec.recommendation_id)
             flash("Recommendation updated.")
             return redirect(url_for("tracker.recommendation", rec_id=rec.recommendation_id))
     status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
@@ -177,7 +178,7 @@ def edit_action(action_id: str):
             form.form_errors.append(str(exc).capitalize())
         else:
             if action.recommendation_id:
-                public.on_change(current_app._get_current_object(), action.recommendation_id)
+                published.after_change(current_app._get_current_object(), action.recommendation_id)
             flash("Action updated.")
             if rec is not None and not rec.orphaned:
                 return redirect(url_for("tracker.recommendation", rec_id=rec.recommendation_id))
@@ -205,7 +206,7 @@ def add_action(rec_id: str):
         except changes.ChangeError as exc:
             form.form_errors.append(str(exc).capitalize())
         else:
-            public.on_change(current_app._get_current_object(), rec.recommendation_id)
+            published.after_change(current_app._get_current_object(), rec.recommendation_id)
             flash("Action added.")
             return redirect(url_for("tracker.recommendation", rec_id=rec.recommendation_id))
     status = 400 if form.errors or form.form_errors else 200

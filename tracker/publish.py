@@ -6,7 +6,6 @@ so hiding a table would not keep it private; it must not be in the file at all.
 """
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import sqlite3
@@ -18,6 +17,7 @@ import sqlite_utils
 
 from core import status
 from ingest.atomic import replacing
+from tracker.public import export_rows
 
 REC_COLUMNS = ("recommendation_id", "response", "status", "brag", "target_date", "updated")
 ACTION_COLUMNS = (
@@ -140,12 +140,8 @@ def _apply(conn: sqlite3.Connection, rec_rows: Iterable[Mapping], action_rows: I
 
 
 def tracker_rows(tracker_db: str | os.PathLike, reviews_conn: sqlite3.Connection) -> tuple[list, list] | None:
-    """Rows from `tracker.public.export_rows`, or None when there is no tracker (file or module)."""
+    """Rows from `tracker.public.export_rows`, or None when there is no tracker file yet."""
     if not Path(tracker_db).exists():
-        return None
-    try:
-        export_rows = importlib.import_module("tracker.public").export_rows
-    except (ImportError, AttributeError):
         return None
     tracker_conn = sqlite3.connect(f"{Path(tracker_db).resolve().as_uri()}?mode=ro", uri=True)
     tracker_conn.row_factory = sqlite3.Row
