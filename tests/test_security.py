@@ -109,13 +109,15 @@ def csrf_from(html: str) -> str:
 
 REVIEW, REC, ACTION = "child-t-2022", "child-t-2022-rec-1", "child-t-2022-act-1"
 ARGS = {"rec_id": REC, "action_id": ACTION, "review_id": REVIEW, "user_id": 3, "what": "deactivate",
-        "kind": "review", "slug": REVIEW, "file": "report.pdf", "fmt": "csv", "filename": "does-not-exist.css"}
+        "kind": "review", "slug": REVIEW, "file": "report.pdf", "fmt": "csv", "filename": "does-not-exist.css",
+        "token": "not-a-real-reset-token"}
 # POST routes a signed-out visitor may use, and why:
 PUBLIC_POSTS = {
     "auth.login": "signing in",
     "auth.logout": "signing out changes nothing stored",
     "briefings.briefing": "returns the edited briefing as a DOCX; stores nothing",
     "briefings.log_use": "anonymous delivery log by design (CSRF-protected and rate-limited)",
+    "users.reset": "a signed one-time link is the credential (tests/test_tracker_users.py)",
 }
 
 
@@ -167,7 +169,7 @@ def test_anonymous_posts_change_nothing_on_any_route(app, env):
             assert response.location.startswith("/sign-in"), f"{endpoint} redirected to {response.location}"
         checked.append(endpoint)
     assert fingerprint(env["db"], env["tracker"]) == before
-    assert {"tracker.edit_action", "tracker.edit_recommendation", "tracker.add_action", "tracker.set_user_active",
+    assert {"tracker.edit_action", "tracker.edit_recommendation", "tracker.add_action", "users.set_active",
             "auth.password"} <= set(checked)
 
 

@@ -71,7 +71,7 @@ def test_users_hash_and_check_passwords(conn):
 @pytest.mark.parametrize("args, message", [
     (("x", "admin", "a long enough password"), "the name"),
     (("sam", "chief", "a long enough password"), "unknown role"),
-    (("sam", "agency-lead", "a long enough password"), "needs --agency"),
+    (("sam", "agency-lead", "a long enough password"), "needs an agency"),
     (("sam", "board", "a long enough password", "police"), "only agency leads"),
     (("sam", "agency-lead", "a long enough password", "fire"), "unknown agency"),
     (("sam", "admin", "short"), "at least 12"),

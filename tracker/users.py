@@ -1,13 +1,21 @@
-"""Tracker users: creation (from the command line), sign-in checks and password changes.
+"""Tracker users: creation, roles, deactivation, sign-in checks, password changes and resets.
 
-Passwords are hashed with Werkzeug's scrypt. Each user has a session epoch: changing the password
-or deactivating the account bumps it, which signs out every session that carries the old one.
+Passwords are hashed with Werkzeug's scrypt. Each user has a session epoch: changing the password,
+the role or deactivating the account bumps it, which signs out every session that carries the old one.
+Every change made by an administrator is appended to the audit trail (entity `user`).
+
+A password reset is a signed link, shown to the administrator who asked for it (there is no email):
+asking for one replaces the user's password by an unusable one and the link is bound to that hash,
+so it works once, stops working when a newer link is made, and expires after RESET_HOURS.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import sqlite3
 
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import store
@@ -15,6 +23,8 @@ from tracker import store
 ROLES = ("admin", "board", "agency-lead")
 ROLE_LABELS = {"admin": "Administrator (business unit)", "board": "Board member", "agency-lead": "Agency lead"}
 MIN_PASSWORD = 12
+RESET_HOURS = 48
+_RESET_SALT = "tracker-password-reset"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@ '-]{1,63}$")
 
 # Checked against when a name is unknown, so a wrong name takes as long as a wrong password.
@@ -32,36 +42,66 @@ def check_password_strength(password: str) -> None:
         raise UserError("the password must not start or end with spaces")
 
 
-def create_user(conn: sqlite3.Connection, name: str, role: str, password: str, agency: str | None = None,
-                known_agencies: set[str] | None = None) -> int:
-    """Add a user and return their id; known_agencies, when given, validates the agency slug."""
-    name = name.strip()
-    if not _NAME.match(name):
-        raise UserError("the name must be 2-64 letters, digits, spaces or . _ @ ' - and start with a letter or digit")
+def _check_role(role: str, agency: str | None, known_agencies: set[str] | None) -> None:
     if role not in ROLES:
         raise UserError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     if role == "agency-lead" and not agency:
-        raise UserError("an agency lead needs --agency SLUG")
+        raise UserError("an agency lead needs an agency")
     if role != "agency-lead" and agency:
         raise UserError(f"only agency leads belong to an agency, not the {role} role")
     if agency and known_agencies is not None and agency not in known_agencies:
         raise UserError(f"unknown agency {agency!r}: use one of {', '.join(sorted(known_agencies))}")
-    check_password_strength(password)
+
+
+def _describe(name: str, role: str, agency: str | None) -> str:
+    return f"{name} ({ROLE_LABELS.get(role, role)}{', ' + agency if agency else ''})"
+
+
+def _insert_user(conn: sqlite3.Connection, actor: dict | None, name: str, role: str, password_hash: str,
+                 agency: str | None, known_agencies: set[str] | None, note: str) -> int:
+    name = name.strip()
+    if not _NAME.match(name):
+        raise UserError("the name must be 2-64 letters, digits, spaces or . _ @ ' - and start with a letter or digit")
+    agency = agency or None
+    _check_role(role, agency, known_agencies)
     with store.transaction(conn):
         if conn.execute("SELECT 1 FROM users WHERE name = :name", {"name": name}).fetchone():
             raise UserError(f"a user called {name!r} already exists")
         cur = conn.execute(
             "INSERT INTO users (name, password_hash, role, agency, created_at)"
             " VALUES (:name, :hash, :role, :agency, :at)",
-            {"name": name, "hash": generate_password_hash(password, method="scrypt"), "role": role,
-             "agency": agency, "at": store.now()},
+            {"name": name, "hash": password_hash, "role": role, "agency": agency, "at": store.now()},
         )
         user_id = cur.lastrowid
-        store.append_audit(conn, change_id=store.new_change_id(), at=store.now(), user=None, entity="user",
-                           entity_id=str(user_id), recommendation_id=None, field="created", old_value=None,
-                           new_value=f"{name} ({role}{', ' + agency if agency else ''})",
-                           note="created from the command line", public=False)
+        _audit(conn, actor, user_id, "created", None, _describe(name, role, agency), note)
     return user_id
+
+
+def _audit(conn: sqlite3.Connection, actor: dict | None, user_id: int, field: str, old: object, new: object,
+           note: str) -> None:
+    store.append_audit(conn, change_id=store.new_change_id(), at=store.now(), user=actor, entity="user",
+                       entity_id=str(user_id), recommendation_id=None, field=field, old_value=old,
+                       new_value=new, note=note, public=False)
+
+
+def create_user(conn: sqlite3.Connection, name: str, role: str, password: str, agency: str | None = None,
+                known_agencies: set[str] | None = None) -> int:
+    """Add a user from the command line and return their id; known_agencies validates the agency slug."""
+    check_password_strength(password)
+    return _insert_user(conn, None, name, role, generate_password_hash(password, method="scrypt"), agency,
+                        known_agencies, "created from the command line")
+
+
+def _unusable_hash() -> str:
+    """A hash no typed password matches: the account waits for its reset link."""
+    return generate_password_hash(secrets.token_urlsafe(32), method="scrypt")
+
+
+def add_user(conn: sqlite3.Connection, actor: dict, name: str, role: str, agency: str | None,
+             known_agencies: set[str] | None = None) -> int:
+    """An administrator adds a user; they choose their own password through a reset link."""
+    return _insert_user(conn, actor, name, role, _unusable_hash(), agency, known_agencies,
+                        "added in the browser")
 
 
 def get_user(conn: sqlite3.Connection, user_id: int) -> dict | None:
@@ -106,12 +146,97 @@ def set_active(conn: sqlite3.Connection, actor: dict, user_id: int, active: bool
     if bool(row["active"]) == active:
         return
     with store.transaction(conn):
+        if not active:
+            _keep_an_administrator(conn, row)
         conn.execute("UPDATE users SET active = :active, session_epoch = session_epoch + 1 WHERE id = :id",
                      {"active": int(active), "id": user_id})
-        store.append_audit(conn, change_id=store.new_change_id(), at=store.now(), user=actor, entity="user",
-                           entity_id=str(user_id), recommendation_id=None, field="active",
-                           old_value=str(bool(row["active"])).lower(), new_value=str(active).lower(),
-                           note=f"{'reactivated' if active else 'deactivated'} {row['name']}", public=False)
+        _audit(conn, actor, user_id, "active", str(bool(row["active"])).lower(), str(active).lower(),
+               f"{'reactivated' if active else 'deactivated'} {row['name']}")
+
+
+def _keep_an_administrator(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+    """Refuse a change that would leave no active administrator (call inside the transaction)."""
+    if row["role"] != "admin" or not row["active"]:
+        return
+    others = conn.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1 AND id != :id",
+                          {"id": row["id"]}).fetchone()[0]
+    if others == 0:
+        raise UserError(f"{row['name']} is the last active administrator: make another administrator first")
+
+
+def set_role(conn: sqlite3.Connection, actor: dict, user_id: int, role: str, agency: str | None,
+             known_agencies: set[str] | None = None) -> bool:
+    """Change a user's role and agency; signs them out so the new rights apply at once. False: no change."""
+    agency = agency or None
+    if role != "agency-lead":
+        agency = None
+    _check_role(role, agency, known_agencies)
+    with store.transaction(conn):
+        row = conn.execute("SELECT * FROM users WHERE id = :id", {"id": user_id}).fetchone()
+        if row is None:
+            raise UserError("no such user")
+        if (row["role"], row["agency"]) == (role, agency):
+            return False
+        if role != "admin":
+            _keep_an_administrator(conn, row)
+        conn.execute("UPDATE users SET role = :role, agency = :agency, session_epoch = session_epoch + 1"
+                     " WHERE id = :id", {"role": role, "agency": agency, "id": user_id})
+        _audit(conn, actor, user_id, "role", _describe(row["name"], row["role"], row["agency"]),
+               _describe(row["name"], role, agency), f"role changed for {row['name']}")
+    return True
+
+
+def _fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=_RESET_SALT)
+
+
+def issue_reset(conn: sqlite3.Connection, actor: dict, user_id: int, secret_key: str) -> str:
+    """Lock the user's password, sign them out and return the one-time reset token for them."""
+    new_hash = _unusable_hash()
+    with store.transaction(conn):
+        row = conn.execute("SELECT * FROM users WHERE id = :id", {"id": user_id}).fetchone()
+        if row is None:
+            raise UserError("no such user")
+        if not row["active"]:
+            raise UserError(f"{row['name']} is deactivated: reactivate the account first")
+        conn.execute("UPDATE users SET password_hash = :hash, session_epoch = session_epoch + 1 WHERE id = :id",
+                     {"hash": new_hash, "id": user_id})
+        _audit(conn, actor, user_id, "password-reset", None, None,
+               f"reset link made for {row['name']} (valid {RESET_HOURS} hours, once)")
+    return _serializer(secret_key).dumps({"u": user_id, "h": _fingerprint(new_hash)})
+
+
+def user_for_reset(conn: sqlite3.Connection, token: str, secret_key: str) -> dict:
+    """The active user a reset token is for; UserError if it is forged, used, replaced or expired."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=RESET_HOURS * 3600)
+    except SignatureExpired:
+        raise UserError("this reset link has expired: ask an administrator for a new one") from None
+    except BadSignature:
+        raise UserError("this reset link is not valid: ask an administrator for a new one") from None
+    user = get_user(conn, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    if user is None or not user["active"] or _fingerprint(user["password_hash"]) != data.get("h"):
+        raise UserError("this reset link has been used or replaced: ask an administrator for a new one")
+    return user
+
+
+def reset_password(conn: sqlite3.Connection, token: str, secret_key: str, new: str) -> dict:
+    """Set a new password through a reset token (which then stops working); returns the user."""
+    user = user_for_reset(conn, token, secret_key)
+    check_password_strength(new)
+    with store.transaction(conn):
+        cur = conn.execute(
+            "UPDATE users SET password_hash = :hash, session_epoch = session_epoch + 1"
+            " WHERE id = :id AND password_hash = :old",
+            {"hash": generate_password_hash(new, method="scrypt"), "id": user["id"], "old": user["password_hash"]})
+        if cur.rowcount != 1:
+            raise UserError("this reset link has been used or replaced: ask an administrator for a new one")
+        _audit(conn, user, user["id"], "password", None, None, "password set with a reset link")
+    return get_user(conn, user["id"])
 
 
 def list_users(conn: sqlite3.Connection) -> list[dict]:

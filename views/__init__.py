@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import auth, briefings, public, tracker
+    from views import auth, briefings, public, tracker, users
 
-    for module in (public, auth, tracker, briefings):
+    for module in (public, auth, tracker, users, briefings):
         app.register_blueprint(module.bp)

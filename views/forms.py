@@ -27,6 +27,25 @@ class PasswordForm(FlaskForm):
         EqualTo("new", message="The two new passwords do not match")])
 
 
+class NewPasswordForm(FlaskForm):
+    """Choosing a password through a one-time reset link."""
+    new = PasswordField("New password", validators=[
+        DataRequired(message="Enter a new password"),
+        Length(min=12, max=1024, message="The new password must be at least 12 characters long")])
+    confirm = PasswordField("Confirm the new password", validators=[
+        EqualTo("new", message="The two new passwords do not match")])
+
+
+class UserRoleForm(FlaskForm):
+    """Role and agency of a user; the choices are filled in by the view."""
+    role = SelectField("Role", choices=[], validate_choice=False)
+    agency = SelectField("Agency (agency leads only)", choices=[], validate_choice=False)
+
+
+class NewUserForm(UserRoleForm):
+    name = StringField("User name", validators=[DataRequired(message="Enter a user name"), Length(max=64)])
+
+
 class ConfirmForm(FlaskForm):
     """A button-only form (sign out, deactivate): all it needs is the CSRF token."""
 

@@ -1,5 +1,5 @@
 """The tracker pages: recommendations and actions for signed-in users, the board dashboard,
-exports, orphans and users for administrators, a public summary, and `flask backup DIR`.
+exports and orphans for administrators, a public summary, and `flask backup DIR`.
 
 Permission rules live in tracker.permissions; this module only turns them into responses.
 """
@@ -13,14 +13,13 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, 
 from wtforms import SelectChoice
 
 from core import status as statuses
-from tracker import changes, dashboard, exports, permissions, public, store
+from tracker import changes, dashboard, exports, labels, permissions, public, store
 from tracker import state as state_mod
-from tracker import users as users_mod
 from tracker.backup import BackupError, backup
 from views import published
 from views.auth import login_required
 from views.db import get_db, get_tracker_db
-from views.forms import ActionForm, AddActionForm, ConfirmForm, RecommendationForm, choices
+from views.forms import ActionForm, AddActionForm, RecommendationForm, choices
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker", cli_group=None)
 
@@ -51,6 +50,18 @@ def _forbidden(message: str):
 def tracker_label(kind: str, key: str | None) -> str:
     """Label for a tracker vocabulary key (kind: response, delivery, assurance, status)."""
     return statuses.label(kind, key)
+
+
+@bp.app_template_global()
+def readable_when(stamp: str | None) -> str:
+    """An audit timestamp as `3 December 2026, 13:28` (local time)."""
+    return labels.when(stamp)
+
+
+@bp.app_template_global()
+def readable_day(value, missing: str = "Not set") -> str:
+    """A date as `3 December 2026`."""
+    return labels.day(value, missing)
 
 
 @bp.route("/")
@@ -252,31 +263,6 @@ def orphans():
     orphan_actions = [a for a in loaded.all_actions(include_orphans=True) if a.orphaned]
     return render_template("tracker/orphans.html", orphans=loaded.orphans, orphan_actions=orphan_actions,
                            today=today())
-
-
-@bp.route("/users")
-@login_required
-def users_page():
-    if not permissions.can_manage_users(g.user):
-        return _forbidden("Only the business unit (administrators) can manage users.")
-    return render_template("tracker/users.html", users=users_mod.list_users(get_tracker_db()),
-                           form=ConfirmForm(), role_labels=users_mod.ROLE_LABELS)
-
-
-@bp.route("/users/<int:user_id>/<any(activate, deactivate):what>", methods=["POST"])
-@login_required
-def set_user_active(user_id: int, what: str):
-    if not permissions.can_manage_users(g.user):
-        return _forbidden("Only the business unit (administrators) can manage users.")
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            users_mod.set_active(get_tracker_db(), g.user, user_id, what == "activate")
-        except users_mod.UserError as exc:
-            flash(str(exc).capitalize() + ".")
-        else:
-            flash("User " + ("reactivated." if what == "activate" else "deactivated."))
-    return redirect(url_for("tracker.users_page"))
 
 
 @bp.cli.command("backup")
