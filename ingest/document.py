@@ -23,6 +23,7 @@ class Block:
     table: int | None = None  # table rows: index of the table within the document
     header: bool = False  # table rows: True for a table's header row
     links: list[str] = field(default_factory=list)  # URLs linked from this block
+    label_word: str | None = None  # "recommendation" when a reader split "Recommendation 3:" into number "3"
 
 
 @dataclass

@@ -39,11 +39,13 @@ from ingest.addressees import addressees, heading_agencies
 from ingest.document import Block, Document
 from ingest.plan_tables import Table, agency_actions, make_tables, number_in
 from ingest.review_meta import review_metadata
+from ingest.rules import load_rules
 from ingest.sections import (
     LEARNING, RECS, clean_number, continues, drop_furniture, heading_core, is_mixed, label_kind, list_heading,
     looks_like_heading, lp_label, section_kind, split_text_label,
 )
-from ingest.taxonomy import agencies_in, load_taxonomy, rec_type_of, themes_in
+from ingest.taxonomy import agencies_in, load_taxonomy, rec_type_of
+from ingest.themes import choose_themes, document_counts
 
 _DIRECTIVE = re.compile(
     r"\b(?:should|must|shall|need to|needs to|ought to|is asked to|are asked to|to ensure|to consider|to review|"
@@ -135,6 +137,17 @@ class _Item:
             self.links.extend(block.links)
 
 
+def _not_a_recommendation(text: str) -> bool:
+    """A resolution to note a report, a caption, a link, or a sentence about the recommendations
+    (ingest/extraction_rules.yml, `not_recommendations`)."""
+    rules = load_rules()
+    stripped = text.strip().lstrip("\u2022-*\u2013 ").strip()
+    if rules.not_recommendation_start.match(stripped) or stripped.endswith("?"):
+        return True  # a question for reflection is not a recommendation either
+    return bool(rules.describing.search(stripped)) and not _STRONG_DIRECTIVE.search(
+        rules.describing.sub(" ", stripped))
+
+
 def _has_directive(text: str) -> bool:
     return bool(_DIRECTIVE.search(text) or _THAT_FORM.match(text))
 
@@ -203,6 +216,9 @@ class _Walker:
                      level=block.level if block.kind == "list_item" else 0, context=self.context,
                      weak=kind == "lp" and self.conclusions)
         item.add(text, block)
+        if kind == "rec" and _not_a_recommendation(text):
+            self.current = item  # its continuation lines follow it out of the results
+            return item
         (self.recs if kind == "rec" else self.lps).append(item)
         self.current = item
         return item
@@ -229,8 +245,9 @@ class _Walker:
             elif block.kind == "paragraph" and self._inline_list(block):
                 pass
             elif self.intro_list and block.kind != "list_item":
-                self.section, self.intro_list = None, False
-                self._outside(block)
+                if not self._group_label(block):
+                    self.section, self.intro_list = None, False
+                    self._outside(block)
             elif self.section == RECS:
                 self._rec_block(block)
             elif self.section == LEARNING:
@@ -285,6 +302,8 @@ class _Walker:
     def _label(self, b: Block) -> tuple[str | None, str, str | None]:
         if b.number:
             number = clean_number(b.number)
+            if b.label_word in ("recommendation", "rec"):
+                return number, b.text, "rec"
             inner, rest, kind = split_text_label(b.text)
             if kind == "rec":  # "1. Recommendation 3: ..." keeps the word's number
                 return inner, rest, kind
@@ -292,12 +311,18 @@ class _Walker:
         return split_text_label(b.text)
 
     def _rec_block(self, b: Block) -> None:
+        if b.kind == "paragraph" and (self._group_label(b) or self._list_intro(b, recs_only=True)):
+            return
         number, text, kind = self._label(b)
         cur = self.current if self.current is not None and self.current.kind == "rec" else None
         if number:
             if cur is not None and cur.number and kind in ("letter", "roman") and \
                     label_kind(cur.number) in ("number", "dotted"):
                 cur.add(f"({number}) {text}", b)
+                return
+            if cur is not None and cur.number and kind == "roman" and label_kind(cur.number) == "letter" and \
+                    (number.lower() != "i" or cur.number.lower() != "h" or cur.text.rstrip().endswith(":")):
+                cur.add(f"({number}) {text}", b)  # (a) ... (i) ... (ii): roman items are the letter's parts
                 return
             if cur is not None and b.kind == "list_item" and b.level > cur.level and kind != "dotted":
                 cur.add(f"({number}) {text}", b)
@@ -382,19 +407,42 @@ class _Walker:
             self._start("lp", None, text, b)
 
     def _list_intro(self, b: Block, recs_only: bool = False) -> bool:
-        """A paragraph introducing a list of recommendations or learning opens a section that
-        the list fills and the next non-list block closes."""
-        m = _LIST_INTRO.match(re.split(r"(?<=[.!?])\s+", b.text.strip())[-1])  # its last sentence
+        """A short paragraph ending in ':' that introduces a list (ingest/extraction_rules.yml,
+        `recommendation_lead_ins`, `learning_lead_ins`) opens a section that the list fills and
+        the next block that is neither a list item nor a group label closes. An addressee the
+        lead-in names ("Recommendations for health partners:", "the Board is asked to:") is the
+        addressee of the whole list."""
+        last = re.split(r"(?<=[.!?])\s+", b.text.strip())[-1]  # its last sentence
         nxt = self._next_block()
-        if m and b.kind == "paragraph" and len(b.text.split()) <= 25 and nxt is not None and \
-                nxt.kind == "list_item" and not _NOT_RECS_INTRO.search(m.group("head")) and \
-                (not recs_only or "recommend" in m.group("what").lower()):
-            self._close()  # the list that follows is the section, until the next non-list block
-            self.section = RECS if "recommend" in m.group("what").lower() else LEARNING
-            self.section_level, self.group, self.context, self.intro_list = 99, None, "", True
-            self.mixed = self.conclusions = False
-            return True
-        return False
+        if b.kind != "paragraph" or not last.endswith(":") or len(b.text.split()) > 30 or \
+                nxt is None or nxt.kind != "list_item":
+            return False
+        rules = load_rules()
+        if rules.not_lead_in.search(last):
+            return False
+        if rules.recommendation_lead_in.search(last):
+            kind = RECS
+        elif not recs_only and rules.learning_lead_in.search(last):
+            kind = LEARNING
+        else:
+            return False
+        self._close()  # the list that follows is the section, until the next non-list block
+        self.section, self.section_level, self.group, self.context, self.intro_list = kind, 99, None, "", True
+        self.mixed = self.conclusions = False
+        if kind == RECS and heading_agencies(last):
+            self._new_group(last.rstrip(":"))
+        return True
+
+    def _group_label(self, b: Block) -> bool:
+        """'For both partnerships:' before a list inside a recommendations list: a new group."""
+        text = b.text.strip()
+        nxt = self._next_block()
+        if self.section != RECS or b.kind != "paragraph" or not text.endswith(":") or len(text.split()) > 8 or \
+                nxt is None or nxt.kind != "list_item" or not load_rules().group_label_start.match(text):
+            return False
+        self._close()
+        self._new_group(text.rstrip(":"))
+        return True
 
     def _outside(self, b: Block) -> None:
         if self._list_intro(b):
@@ -415,7 +463,9 @@ class _Walker:
     # -- tables ------------------------------------------------------------------------
     def _table(self, table: Table) -> None:
         kind = table.kind
-        if kind == "recommendations" or (kind is None and self.section == RECS):
+        if kind == "actions" and "recommendation" in table.roles:
+            self._plan_recs(table)
+        elif kind == "recommendations" or (kind is None and self.section == RECS):
             self._rec_table(table)
         elif kind == "learning" or (kind is None and self.section == LEARNING):
             self._lp_table(table)
@@ -448,6 +498,25 @@ class _Walker:
                 continue
             prev = self._start("rec", number, text, row)
             prev.agencies = agencies_in(agency_cell)
+        self._close()
+
+    def _plan_recs(self, table: Table) -> None:
+        """An action plan whose Recommendation column (often merged over its action rows) states
+        the recommendations: each distinct recommendation there is one, numbered by the Number
+        column or its own label. A short title ("1. Neglect toolkit") is a reference, not one."""
+        seen: set[str] = set()
+        for row in table.rows:
+            text = table.cell(row, "recommendation")
+            if not text or text in seen:
+                continue
+            seen.add(text)
+            number = number_in(table.cell(row, "number")) if "number" in table.roles else None
+            inner, rest, label = split_text_label(text)
+            if inner and label in ("rec", "number", "dotted", "letter"):
+                number, text = number or inner, rest
+            if len(text.split()) >= 6 and _has_directive(text):
+                item = self._start("rec", number, text, row)
+                item.agencies = []
         self._close()
 
     def _lp_table(self, table: Table) -> None:
@@ -594,6 +663,7 @@ def extract(document: Document) -> dict:
         if table.kind == "actions":
             actions += agency_actions(table, resolve)
 
+    context = document_counts([b.text for b in walker.blocks if b.kind != "table_row"])
     recommendations = []
     for rec in recs:
         agencies = _rec_agencies(rec)
@@ -602,7 +672,7 @@ def extract(document: Document) -> dict:
             "number": rec.number,
             "text": rec.text,
             "agencies": agencies,
-            "themes": themes_in(rec.text),
+            "themes": choose_themes(rec.text, context),
             "page": rec.page,
             "rec_type": rec_type,
         })
@@ -616,7 +686,7 @@ def extract(document: Document) -> dict:
             continue
         learning_points.append({
             "text": text,
-            "themes": themes_in(f"{lp.context} {text}" if lp.context != text else text),
+            "themes": choose_themes(f"{lp.context} {text}" if lp.context != text else text, context),
             "page": lp.page,
             "source_url": url,
         })

@@ -60,6 +60,14 @@ def split_label(text: str) -> tuple[str | None, str, bool]:
     return None, text, False
 
 
+def label_word(text: str) -> str | None:
+    """'recommendation' for 'Recommendation 3: ...', 'finding' for 'Finding 2 - ...', else None."""
+    m = _LABEL.match(text)
+    if m and m.group("word"):
+        return m.group("word").split()[0].rstrip(".").lower()
+    return None
+
+
 def _plausible_letter_label(label: str, rest: str) -> bool:
     """'A. Smith said' is an initial, not a list item: a single capital with a full stop only
     counts as a label before a longer sentence; "b." and "iii." always count."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ingest.document import Block
-from ingest.labels import is_toc_line, looks_like_heading, section_number, split_label
+from ingest.labels import is_toc_line, label_word, looks_like_heading, section_number, split_label
 from ingest.readers.textnorm import clean
 
 URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]")
@@ -34,7 +34,8 @@ def classify(text: str, *, page: int | None = None, may_be_heading: bool = True,
                          number=sec, links=links)
     if is_list:
         level = number.count(".") if number and re.fullmatch(r"[\d.]+", number) else (1 if number and not number[0].isdigit() else 0)
-        return Block(text=rest, kind="list_item", page=page, level=level, number=number, links=links)
+        return Block(text=rest, kind="list_item", page=page, level=level, number=number, links=links,
+                     label_word=label_word(text))
     return Block(text=text, kind="paragraph", page=page, links=links)
 
 

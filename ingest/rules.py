@@ -1,0 +1,157 @@
+"""The extraction rules in ingest/extraction_rules.yml, read and checked once.
+
+The extractor asks this module, never a regex of its own, whether a paragraph is a lead-in to
+a list, whether a list item is a recommendation, which verbs direct, and how themes are chosen.
+Phrases are compiled to whole-word, case-insensitive patterns; "..." in a phrase allows up to
+four words in between. A malformed file raises InvalidSource: one line naming the file and key.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ingest.errors import InvalidSource
+
+RULES_PATH = Path(__file__).with_name("extraction_rules.yml")
+_PHRASE_LISTS = ("recommendation_lead_ins", "learning_lead_ins", "not_lead_ins", "group_label_starts",
+                 "directive_verbs")
+
+
+def phrase_pattern(phrases: list[str], *, anchored: bool = False) -> re.Pattern:
+    """One pattern for a list of plain phrases (longest first, so 'recommendations' beats 'recommend')."""
+    parts = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        words = [re.escape(w) for w in phrase.split() if w != "..."]
+        gaps = []
+        tokens = phrase.split()
+        for i, w in enumerate(tokens):
+            if w == "...":
+                continue
+            gaps.append(re.escape(w))
+            if i + 1 < len(tokens):
+                gaps.append(r"(?:\s+\S+){0,4}\s+" if tokens[i + 1] == "..." else r"\s+")
+        parts.append("".join(gaps) if words else "")
+    body = "|".join(p for p in parts if p)
+    return re.compile((r"^\s*" if anchored else r"\b") + f"(?:{body})" + r"(?![\w'])", re.I)
+
+
+@dataclass(frozen=True)
+class ThemeRules:
+    max_per_recommendation: int
+    specialist_terms: dict[str, tuple[str, ...]]
+    weak_signals: dict[str, frozenset[str]]
+    ambiguous: dict[str, tuple[str, ...]]
+    not_signals: re.Pattern | None
+
+
+@dataclass(frozen=True)
+class Rules:
+    recommendation_lead_in: re.Pattern
+    learning_lead_in: re.Pattern
+    not_lead_in: re.Pattern
+    group_label_start: re.Pattern
+    directive_start: re.Pattern
+    not_recommendation_start: re.Pattern
+    describing: re.Pattern
+    themes: ThemeRules
+    raw: dict
+
+    def is_not_recommendation(self, text: str) -> bool:
+        """A list item that is a resolution, a caption, a link or a sentence about the recommendations."""
+        stripped = text.strip().lstrip("\u2022-*\u2013 ").strip()
+        return bool(self.not_recommendation_start.match(stripped) or self.describing.search(stripped))
+
+
+def _strings(value, where: str, path: Path) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InvalidSource(path, f"extraction rules: '{where}' must be a non-empty list of phrases")
+    return [v.strip() for v in value]
+
+
+def _slug_lists(value, where: str, path: Path, themes: set[str]) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise InvalidSource(path, f"extraction rules: '{where}' must map theme slugs to lists of phrases")
+    out = {}
+    for slug, phrases in value.items():
+        if slug not in themes:
+            raise InvalidSource(path, f"extraction rules: '{where}' names unknown theme '{slug}'")
+        out[slug] = _strings(phrases, f"{where}.{slug}", path)
+    return out
+
+
+def parse_rules(data, path: Path) -> Rules:
+    from core import vocab
+
+    if not isinstance(data, dict):
+        raise InvalidSource(path, "extraction rules must be a mapping")
+    lists = {key: _strings(data.get(key), key, path) for key in _PHRASE_LISTS}
+    not_recs = data.get("not_recommendations")
+    if not isinstance(not_recs, dict):
+        raise InvalidSource(path, "extraction rules: 'not_recommendations' must have 'starts' and 'describing'")
+    starts = _strings(not_recs.get("starts"), "not_recommendations.starts", path)
+    describing = _strings(not_recs.get("describing"), "not_recommendations.describing", path)
+    theme_data = data.get("themes")
+    if not isinstance(theme_data, dict):
+        raise InvalidSource(path, "extraction rules: 'themes' must be a mapping")
+    theme_slugs = set(vocab.slugs("themes"))
+    cap = theme_data.get("max_per_recommendation")
+    if not isinstance(cap, int) or not 1 <= cap <= 10:
+        raise InvalidSource(path, "extraction rules: 'themes.max_per_recommendation' must be a whole number 1-10")
+    specialist = _slug_lists(theme_data.get("specialist_terms"), "themes.specialist_terms", path, theme_slugs)
+    weak = _slug_lists(theme_data.get("weak_signals"), "themes.weak_signals", path, theme_slugs)
+    ambiguous_raw = theme_data.get("ambiguous") or {}
+    if not isinstance(ambiguous_raw, dict):
+        raise InvalidSource(path, "extraction rules: 'themes.ambiguous' must map a word to theme slugs")
+    ambiguous = {}
+    for word, slugs in ambiguous_raw.items():
+        slugs = _strings(slugs, f"themes.ambiguous.{word}", path)
+        unknown = [s for s in slugs if s not in theme_slugs]
+        if unknown or len(slugs) < 2:
+            raise InvalidSource(path, f"extraction rules: 'themes.ambiguous.{word}' needs two or more known themes")
+        ambiguous[str(word).lower()] = tuple(slugs)
+    not_signals = theme_data.get("not_signals")
+    themes = ThemeRules(
+        max_per_recommendation=cap,
+        specialist_terms={k: tuple(v) for k, v in specialist.items()},
+        weak_signals={k: frozenset(p.lower() for p in v) for k, v in weak.items()},
+        ambiguous=ambiguous,
+        not_signals=phrase_pattern(_strings(not_signals, "themes.not_signals", path)) if not_signals else None,
+    )
+    return Rules(
+        recommendation_lead_in=phrase_pattern(lists["recommendation_lead_ins"]),
+        learning_lead_in=phrase_pattern(lists["learning_lead_ins"]),
+        not_lead_in=phrase_pattern(lists["not_lead_ins"]),
+        group_label_start=phrase_pattern(lists["group_label_starts"], anchored=True),
+        directive_start=phrase_pattern(lists["directive_verbs"], anchored=True),
+        not_recommendation_start=phrase_pattern(starts, anchored=True),
+        describing=phrase_pattern(describing),
+        themes=themes,
+        raw=data,
+    )
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """The rules in `path` (default: ingest/extraction_rules.yml, cached for the process)."""
+    if path is None:
+        return _default()
+    return _load(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _default() -> Rules:
+    return _load(RULES_PATH)
+
+
+def _load(path: Path) -> Rules:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidSource(path, f"cannot read extraction rules: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "syntax error"
+        raise InvalidSource(path, f"extraction rules are not valid YAML: {first}") from exc
+    return parse_rules(data, path)
