@@ -21,7 +21,7 @@ validate: install
 	$(PY) -m ingest validate reviews/
 
 build: install
-	$(PY) -m ingest build reviews/ $(DATA)/reviews.db
+	$(PY) -m ingest build reviews/ $(DATA)/reviews.db --also $(INSTANCE)/reviews
 	$(PY) -m ingest publish $(DATA)/reviews.db $(INSTANCE)/tracker.db $(DATA)/safeguarding-reviews.db
 	$(PY) -m search_index build $(DATA)/reviews.db $(DATA)/search-index --tracker $(INSTANCE)/tracker.db
 

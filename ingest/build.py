@@ -13,7 +13,7 @@ from pathlib import Path
 from ingest import ids
 from ingest.errors import IngestError, InvalidSource
 from ingest.load import vocabulary_rows, write_database
-from ingest.records import document_files, load_corrections, load_review, review_folders
+from ingest.records import document_files, load_corrections, load_review, review_folders, review_folders_in
 
 PROGRESS_THRESHOLD = 5  # more documents than this get a progress bar
 
@@ -62,11 +62,41 @@ def _apply_fixes(items: dict[str, dict], fixes: dict, label: str, where: str, re
             del items[key]
             continue
         item = items[key]
-        for field_name in ("text", "agencies", "themes", "rec_type", "page"):
+        for field_name in ("text", "agencies", "themes", "rec_type", "page", "number"):
             if field_name in fix:
                 item[field_name] = fix[field_name]
         item["origin"] = "corrected"
-    return items
+    return _renumbered(items, where, report)
+
+
+def _renumbered(items: dict[str, dict], where: str, report: BuildReport) -> dict[str, dict]:
+    """Re-key items whose correction gave a new number (Word numbering that ran on from an earlier
+    list); a new number that collides with another item's is a warning and the first is kept."""
+    if not any("number" in item and str(item["number"]) != key for key, item in items.items()):
+        return items
+    out: dict[str, dict] = {}
+    for key, item in items.items():
+        number = str(item.get("number") or key)
+        if number in out:
+            report.warnings.append(f"{where}: renumbering gives {number} twice; keeping the first")
+            continue
+        out[number] = {**item, "number": number}
+    return out
+
+
+def _fixed_actions(actions: list[dict], fixes: dict, where: str, report: BuildReport) -> list[dict]:
+    """Action-plan rows corrected by their 1-based order: link to a recommendation, fix, or drop."""
+    for key in fixes:
+        if not key.isdigit() or not 1 <= int(key) <= len(actions):
+            report.warnings.append(f"{where}: correction for action row {key} matches nothing extracted")
+    out = []
+    for n, act in enumerate(actions, 1):
+        fix = fixes.get(str(n))
+        if fix == "drop":
+            continue
+        out.append({**act, **{k: v for k, v in (fix or {}).items()
+                              if k in ("recommendation", "agency", "action", "due", "status")}})
+    return out
 
 
 def _aliases(review_id: str, summaries: list[dict], published: list[dict]) -> list[dict]:
@@ -86,14 +116,19 @@ def _aliases(review_id: str, summaries: list[dict], published: list[dict]) -> li
 
 
 def build_review(folder: Path, record: dict, vocab: dict[str, set[str]], report: BuildReport,
-                 keep_going: bool = False, on_document: Callable[[], None] | None = None) -> dict:
-    """One review record ready for ingest.load, from its folder and its validated review.yml."""
+                 keep_going: bool = False, on_document: Callable[[], None] | None = None,
+                 read: Callable[[Path], tuple] | None = None) -> dict:
+    """One review record ready for ingest.load, from its folder and its validated review.yml.
+
+    `read(path) -> (document, extraction)` defaults to reading the file; the browser intake passes
+    one that returns the extraction it already made, so its preview runs this same code."""
     corrections = load_corrections(folder, vocab)
+    read = read or _read
     documents, learning_points, extracted_recs, extracted_actions = [], [], [], []
     extracted_meta: dict = {}
     for path, role in document_files(folder, record):
         try:
-            document, extraction = _read(path)
+            document, extraction = read(path)
         except IngestError as exc:
             if not keep_going:
                 raise
@@ -152,6 +187,7 @@ def build_review(folder: Path, record: dict, vocab: dict[str, set[str]], report:
     ]
 
     numbers = set(recs)
+    extracted_actions = _fixed_actions(extracted_actions, corrections["agency_actions"], folder.name, report)
     for act in extracted_actions:
         number = act.get("recommendation")
         record["agency_actions"].append({
@@ -174,11 +210,13 @@ def _guess_role(path: Path) -> str:
     return "learning-summary" if path.suffix.lower() in (".md", ".markdown", ".txt") else "published-report"
 
 
-def build(reviews_dir: str | Path, db_path: str | Path, keep_going: bool = False,
+def build(reviews_dir: str | Path | list, db_path: str | Path, keep_going: bool = False,
           progress: bool | None = None) -> BuildReport:
-    """Build the whole database, or raise and leave the old one exactly as it was."""
+    """Build the whole database, or raise and leave the old one exactly as it was.
+
+    `reviews_dir` may be a list of folders (reviews/ and the browser's managed folder)."""
     vocab = vocabulary()
-    folders = review_folders(Path(reviews_dir))
+    folders = review_folders_in(reviews_dir)
     records_in: list[tuple[Path, dict]] = [(f, load_review(f, vocab)) for f in folders]
     total_docs = sum(len(document_files(f, r)) for f, r in records_in)
     bar = None

@@ -69,7 +69,9 @@ def validate(reviews_dir: Path) -> None:
 @click.argument("reviews_dir", default="reviews", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("db_path", default="data/reviews.db", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--keep-going", is_flag=True, help="Record unreadable documents in ingest_errors instead of stopping.")
-def build(reviews_dir: Path, db_path: Path, keep_going: bool) -> None:
+@click.option("--also", "also", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Another folder of reviews, such as instance/reviews (the browser's); skipped if missing.")
+def build(reviews_dir: Path, db_path: Path, keep_going: bool, also: tuple[Path, ...]) -> None:
     """Build the reviews database from scratch; the old one stays until the new one is complete.
 
     Example:
@@ -79,7 +81,7 @@ def build(reviews_dir: Path, db_path: Path, keep_going: bool) -> None:
     from ingest.build import build as build_db
 
     try:
-        report = build_db(reviews_dir, db_path, keep_going=keep_going)
+        report = build_db([reviews_dir, *also] if also else reviews_dir, db_path, keep_going=keep_going)
     except IngestError as exc:
         raise _fail(exc) from None
     except (OSError, sqlite3.Error) as exc:

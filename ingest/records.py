@@ -183,7 +183,7 @@ def load_corrections(folder: Path, vocabulary: dict[str, set[str]]) -> dict:
     """Validate `folder/corrections.yml` (optional) and return it with defaults filled in."""
     path = folder / "corrections.yml"
     empty = {"recommendations": {}, "add_recommendations": [], "learning_points": {},
-             "add_learning_points": [], "review": {}}
+             "add_learning_points": [], "review": {}, "agency_actions": {}}
     if not path.exists():
         return empty
     data = _load_yaml(path) or {}
@@ -204,6 +204,21 @@ def load_corrections(folder: Path, vocabulary: dict[str, set[str]]) -> dict:
                 raise InvalidSource(path, f"{where} must be 'drop' or a mapping of fields")
             fixes[str(key)] = _checked_fix(path, where, fix, vocabulary)
         out[section] = fixes
+    actions = {}
+    for key, fix in (out["agency_actions"] or {}).items():
+        where = f"agency_actions[{key}]"
+        if fix != "drop" and not isinstance(fix, dict):
+            raise InvalidSource(path, f"{where} must be 'drop' or a mapping of fields")
+        if isinstance(fix, dict):
+            fix = dict(fix)
+            if fix.get("recommendation") is not None:
+                fix["recommendation"] = str(fix["recommendation"])
+            if fix.get("agency") is not None and fix["agency"] not in vocabulary["agencies"]:
+                raise InvalidSource(path, f"{where}.agency has unknown slug {fix['agency']!r}")
+            if "status" in fix:
+                _choice(path, f"{where}.status", fix["status"], ACTION_STATUSES, nullable=True)
+        actions[str(key)] = fix
+    out["agency_actions"] = actions
     for section in ("add_recommendations", "add_learning_points"):
         added = []
         for i, item in enumerate(out[section] or []):
@@ -228,6 +243,46 @@ def _checked_fix(path: Path, where: str, fix: dict, vocabulary: dict[str, set[st
     if "number" in fix:
         checked["number"] = str(fix["number"])
     return checked
+
+
+WITHDRAWN_FILE = "withdrawn.yml"
+
+
+def withdrawn_ids(root: Path) -> set[str]:
+    """Ids listed in `root/withdrawn.yml`: reviews withdrawn from public view (folders kept)."""
+    path = Path(root) / WITHDRAWN_FILE
+    if not path.exists():
+        return set()
+    data = _load_yaml(path) or []
+    if not isinstance(data, list) or not all(isinstance(i, str) for i in data):
+        raise InvalidSource(path, "must be a list of review ids")
+    return set(data)
+
+
+def write_withdrawn(root: Path, ids: set[str]) -> None:
+    path = Path(root) / WITHDRAWN_FILE
+    if ids:
+        path.write_text(yaml.safe_dump(sorted(ids)), encoding="utf-8")
+    else:
+        path.unlink(missing_ok=True)
+
+
+def review_folders_in(roots) -> list[Path]:
+    """Review folders under one root or several (reviews/ and instance/reviews/); a review id
+    found under two roots is an error, since ids must be unique. A missing extra root is empty.
+    Ids listed in any root's withdrawn.yml are left out (withdrawn from public view)."""
+    roots = [Path(roots)] if isinstance(roots, (str, Path)) else [Path(r) for r in roots]
+    roots = [r for i, r in enumerate(roots) if i == 0 or r.exists()]
+    withdrawn = set().union(*(withdrawn_ids(r) for r in roots))
+    folders: dict[str, Path] = {}
+    for root in roots:
+        for folder in review_folders(root):
+            if folder.name in withdrawn:
+                continue
+            if folder.name in folders:
+                raise InvalidSource(folder, f"review id {folder.name} is already used by {folders[folder.name]}")
+            folders[folder.name] = folder
+    return sorted(folders.values(), key=lambda p: p.name)
 
 
 def review_folders(root: Path) -> list[Path]:

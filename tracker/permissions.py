@@ -33,6 +33,11 @@ def can_add_action(user: dict | None) -> bool:
     return can_edit_recommendation(user)
 
 
+def can_manage_reviews(user: dict | None) -> bool:
+    """Adding, correcting, publishing and withdrawing reviews (the intake pages): the business unit."""
+    return can_edit_recommendation(user)
+
+
 def can_manage_users(user: dict | None) -> bool:
     return can_edit_recommendation(user)
 

@@ -26,12 +26,52 @@ from ingest.readers.sniff import HEAD_BYTES, sniff
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
-__all__ = ["read_document", "DEFAULT_MAX_BYTES", "UnreadableDocument", "UnsupportedFormat"]
+__all__ = ["read_document", "check_document", "DEFAULT_MAX_BYTES", "UnreadableDocument", "UnsupportedFormat"]
 
 
-def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Parse one document file into blocks in reading order, with provenance."""
+def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, on_page=None) -> Document:
+    """Parse one document file into blocks in reading order, with provenance.
+
+    `on_page(done, total)` reports progress through a PDF's pages (other formats are quick)."""
     path = Path(path)
+    fmt = _checked_format(path, max_bytes)
+    reader = _reader_for(fmt)
+    try:
+        doc = reader(path, on_page=on_page) if on_page and fmt == "pdf" else reader(path)
+    except IngestError:
+        raise
+    except RecursionError:
+        raise UnreadableDocument(path, f"the {fmt.upper()} structure is nested too deeply to read") from None
+    except MemoryError:
+        raise UnreadableDocument(path, f"the {fmt.upper()} document is too large to read in memory") from None
+    except Exception as exc:  # any library failure becomes a one-line, path-naming error
+        raise UnreadableDocument(path, f"the {fmt.upper()} file is corrupt or unreadable "
+                                       f"({type(exc).__name__}: {_first_line(exc)})") from None
+    doc.sha256 = _sha256(path)
+    return doc
+
+
+def check_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Refuse a file the way read_document would, quickly (a PDF is not laid out page by page):
+    for the browser's upload form, which must answer before a long report is read. Returns the format."""
+    path = Path(path)
+    fmt = _checked_format(path, max_bytes)
+    if fmt == "pdf":
+        from ingest.readers.pdf import check_pdf
+        try:
+            check_pdf(path)
+        except IngestError:
+            raise
+        except Exception as exc:
+            raise UnreadableDocument(path, f"the PDF file is corrupt or unreadable "
+                                           f"({type(exc).__name__}: {_first_line(exc)})") from None
+    else:
+        read_document(path, max_bytes=max_bytes)
+    return fmt
+
+
+def _checked_format(path: Path, max_bytes: int) -> str:
+    """Size, emptiness and the real format from the bytes (the extension is never trusted alone)."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -51,20 +91,7 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     except OSError as exc:
         raise UnreadableDocument(path, f"cannot be read ({exc.strerror or exc})") from None
     fmt = sniff(path, head)
-    reader = _reader_for(fmt)
-    try:
-        doc = reader(path)
-    except IngestError:
-        raise
-    except RecursionError:
-        raise UnreadableDocument(path, f"the {fmt.upper()} structure is nested too deeply to read") from None
-    except MemoryError:
-        raise UnreadableDocument(path, f"the {fmt.upper()} document is too large to read in memory") from None
-    except Exception as exc:  # any library failure becomes a one-line, path-naming error
-        raise UnreadableDocument(path, f"the {fmt.upper()} file is corrupt or unreadable "
-                                       f"({type(exc).__name__}: {_first_line(exc)})") from None
-    doc.sha256 = _sha256(path)
-    return doc
+    return fmt
 
 
 def _reader_for(fmt: str) -> Callable[[Path], Document]:

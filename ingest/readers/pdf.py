@@ -57,19 +57,55 @@ class _Para:
         return join_all(ln.text for ln in self.lines)
 
 
-def read_pdf(path: Path) -> Document:
+def read_pdf(path: Path, on_page=None) -> Document:
+    """`on_page(done, total)`, if given, is called after each page (the browser's progress page)."""
+    pdf = _open(path)
+    try:
+        return _read(path, pdf, on_page)
+    finally:
+        pdf.close()
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
     _check_complete(path)
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
             raise UnreadableDocument(path, "the PDF is encrypted (password protected); "
                                            "save an unprotected copy to read it") from None
         raise UnreadableDocument(path, f"the PDF is corrupt or unreadable ({exc})") from None
+
+
+def check_pdf(path: Path) -> int:
+    """The reader's own refusals (truncated, encrypted, corrupt, no pages, scanned) without reading
+    every page's layout: stops at the first page with text. Returns the page count."""
+    pdf = _open(path)
     try:
-        return _read(path, pdf)
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise UnreadableDocument(path, "the PDF has no pages")
+        images = 0
+        for i in range(n_pages):
+            page = pdf[i]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    if textpage.get_text_range().strip():
+                        return n_pages
+                finally:
+                    textpage.close()
+                images += _count_images(page)
+            finally:
+                page.close()
+        if images:
+            raise UnreadableDocument(path, SCANNED)
+        raise UnreadableDocument(path, "the PDF has no extractable text")
     finally:
         pdf.close()
+
+
+SCANNED = "the PDF has no text layer (it looks scanned); it needs OCR first"
 
 
 def _check_complete(path: Path) -> None:
@@ -83,7 +119,7 @@ def _check_complete(path: Path) -> None:
         raise UnreadableDocument(path, "the PDF is truncated or corrupt (no %%EOF end marker)")
 
 
-def _read(path: Path, pdf: pdfium.PdfDocument) -> Document:
+def _read(path: Path, pdf: pdfium.PdfDocument, on_page=None) -> Document:
     n_pages = len(pdf)
     if n_pages == 0:
         raise UnreadableDocument(path, "the PDF has no pages")
@@ -107,9 +143,11 @@ def _read(path: Path, pdf: pdfium.PdfDocument) -> Document:
                 ruled.append(i + 1)
         finally:
             page.close()
+        if on_page:
+            on_page(i + 1, n_pages)
     if not any(pages):
         if images:
-            raise UnreadableDocument(path, "the PDF has no text layer (it looks scanned); it needs OCR first")
+            raise UnreadableDocument(path, SCANNED)
         raise UnreadableDocument(path, "the PDF has no extractable text")
     tables = find_tables(path, ruled) if ruled else {}
     pages = strip_running(pages, [h for _, h in sizes])

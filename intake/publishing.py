@@ -1,0 +1,207 @@
+"""Publish from the browser: save the review folder, rebuild, and swap everything live at once.
+
+    1. take the publish lock (one publish at a time, across processes);
+    2. stage the managed folder (instance/reviews/) with the change applied, in a private folder;
+    3. build reviews.db and the open-data database there, and the search index beside the live one;
+    4. only then swap: the index (CURRENT), reviews.db (rename), the open data (copied into the live
+       file in one SQLite transaction, so a running Datasette shows it without a restart) and the
+       managed folder.
+A failure before step 4 leaves everything live exactly as it was; the staging folder is removed.
+The live site keeps serving the old data during steps 2-3 (`Result.old_data_seconds`).
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.errors import IngestError
+
+
+@dataclass(frozen=True)
+class Targets:
+    bundled: Path  # reviews/ (git)
+    managed: Path  # instance/reviews/ (the browser's reviews, same format)
+    work: Path  # instance/intake/ (locks, staging, withdrawn copies)
+    database: Path  # data/reviews.db
+    public_db: Path  # data/safeguarding-reviews.db
+    index_dir: Path  # data/search-index
+    tracker_db: Path  # instance/tracker.db
+
+    @classmethod
+    def from_config(cls, config, root: Path) -> "Targets":
+        instance = Path(config["TRACKER_DATABASE"]).parent
+        return cls(
+            bundled=Path(config.get("BUNDLED_REVIEWS_DIR") or root / "reviews"),
+            managed=Path(config.get("MANAGED_REVIEWS_DIR") or instance / "reviews"),
+            work=Path(config.get("INTAKE_DIR") or instance / "intake"),
+            database=Path(config["DATABASE"]), public_db=Path(config["PUBLIC_DATABASE"]),
+            index_dir=Path(config["SEARCH_INDEX_DIR"]), tracker_db=Path(config["TRACKER_DATABASE"]))
+
+
+class PublishFailed(Exception):
+    """One line: why nothing was published (what is live is unchanged)."""
+
+
+@dataclass
+class Result:
+    reviews: int = 0
+    recommendations: int = 0
+    warnings: list[str] = field(default_factory=list)
+    build_seconds: float = 0.0  # staging: the live site serves the old data meanwhile
+    swap_seconds: float = 0.0
+    old_data_seconds: float = 0.0  # from the start of the publish until the new data is live
+
+
+@contextlib.contextmanager
+def publish_lock(work: Path) -> Iterator[None]:
+    """Serialise publishes (browser and scripts) with an exclusive flock."""
+    work.mkdir(parents=True, exist_ok=True)
+    with open(work / "publish.lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _copy_into_live(staged: Path, live: Path) -> None:
+    """Replace the live database's contents in one transaction (SQLite's backup API): readers
+    that hold it open, such as Datasette, see the old data until the commit and the new after."""
+    if not live.exists():
+        os.replace(staged, live)
+        return
+    src = sqlite3.connect(f"file:{staged}?mode=ro", uri=True)
+    dst = sqlite3.connect(live, timeout=30)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    staged.unlink(missing_ok=True)
+
+
+def withdrawn_ids(managed: Path) -> set[str]:
+    from ingest.records import withdrawn_ids as read_withdrawn
+
+    return read_withdrawn(managed)
+
+
+def rebuild(targets: Targets, managed: Path, staging: Path) -> tuple[Path, Path, object]:
+    """Build reviews.db and the open data into `staging` from reviews/ + `managed`."""
+    from ingest.build import build
+    from ingest.publish import publish
+
+    db = staging / "reviews.db"
+    report = build([targets.bundled, managed], db)
+    public = staging / targets.public_db.name
+    publish(db, targets.tracker_db, public)
+    return db, public, report
+
+
+def _index_statuses(targets: Targets, db: Path):
+    from search_index.__main__ import tracker_statuses
+
+    return tracker_statuses(targets.tracker_db, db)
+
+
+def run(targets: Targets, change, clock=time.monotonic) -> Result:
+    """Apply `change(staged_managed_dir)` to a copy of the managed folder, rebuild, swap live.
+
+    `change` writes, replaces or removes one review folder in the copy."""
+    from search_index.build import build_index
+
+    result = Result()
+    with publish_lock(targets.work):
+        started = clock()
+        staging = targets.work / f"staging-{time.time_ns()}"
+        staged_managed = staging / "reviews"
+        try:
+            staging.mkdir(parents=True)
+            if targets.managed.exists():
+                shutil.copytree(targets.managed, staged_managed)
+            else:
+                staged_managed.mkdir()
+            change(staged_managed)
+            db, public, report = rebuild(targets, staged_managed, staging)
+            result.reviews, result.recommendations = report.reviews, report.recommendations
+            result.warnings = report.warnings
+            statuses = _index_statuses(targets, db)
+            built = clock()
+            result.build_seconds = built - started
+            build_index(db, targets.index_dir, statuses)  # swaps CURRENT when complete
+            os.replace(db, targets.database)
+            _copy_into_live(public, targets.public_db)
+            _swap_folder(targets.managed, staged_managed, staging)
+            done = clock()
+            result.swap_seconds = done - built
+            result.old_data_seconds = done - started
+        except IngestError as exc:
+            raise PublishFailed(f"{Path(exc.path).name if exc.path else 'review'}: {exc.problem}") from None
+        except (OSError, sqlite3.Error) as exc:
+            raise PublishFailed(f"the rebuild failed ({exc}); the live site is unchanged") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _swap_folder(live: Path, staged: Path, staging: Path) -> None:
+    live.parent.mkdir(parents=True, exist_ok=True)
+    old = staging / "previous"
+    if live.exists():
+        os.rename(live, old)
+    os.rename(staged, live)
+
+
+def save_review(targets: Targets, review_id: str, source: Path) -> Result:
+    """Publish (or republish) the review folder `source` as managed review `review_id`."""
+    def change(managed: Path) -> None:
+        target = managed / review_id
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))
+
+    return run(targets, change)
+
+
+def save_corrections(targets: Targets, folder: Path, corrections_text: str | None) -> Result:
+    """Write a bundled review's corrections.yml (reviews/<id>/, where a fresh clone's build reads
+    it) and rebuild; the old file comes back if the rebuild fails."""
+    path = folder / "corrections.yml"
+    before = path.read_text(encoding="utf-8") if path.exists() else None
+
+    def change(_managed: Path) -> None:
+        if corrections_text:
+            tmp = path.with_name(".corrections.yml.tmp")
+            tmp.write_text(corrections_text, encoding="utf-8")
+            os.replace(tmp, path)
+        else:
+            path.unlink(missing_ok=True)
+
+    try:
+        return run(targets, change)
+    except PublishFailed:
+        if before is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(before, encoding="utf-8")
+        raise
+
+
+def set_withdrawn(targets: Targets, review_id: str, withdrawn: bool, reason: str = "") -> Result:
+    """Withdraw a review from public view (or restore it): listed in instance/reviews/withdrawn.yml,
+    which every build skips; its folder and its tracking history stay."""
+    from ingest.records import write_withdrawn
+
+    def change(managed: Path) -> None:
+        ids = withdrawn_ids(managed)
+        ids = ids | {review_id} if withdrawn else ids - {review_id}
+        write_withdrawn(managed, ids)
+
+    return run(targets, change)
