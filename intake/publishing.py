@@ -96,7 +96,7 @@ def withdrawn_ids(managed: Path) -> set[str]:
 def rebuild(targets: Targets, managed: Path, staging: Path) -> tuple[Path, Path, object]:
     """Build reviews.db and the open data into `staging` from reviews/ + `managed`."""
     from ingest.build import build
-    from ingest.publish import publish
+    from tracker.publish import publish
 
     db = staging / "reviews.db"
     report = build([targets.bundled, managed], db)
@@ -105,10 +105,18 @@ def rebuild(targets: Targets, managed: Path, staging: Path) -> tuple[Path, Path,
     return db, public, report
 
 
-def _index_statuses(targets: Targets, db: Path):
-    from search_index.__main__ import tracker_statuses
+def _index_statuses(targets: Targets, db: Path) -> dict:
+    """Recommendation statuses by the tracker's one rule, for the search index's status facet."""
+    from tracker.public import recommendation_statuses
+    from tracker.store import connect
 
-    return tracker_statuses(targets.tracker_db, db)
+    tracker_conn = connect(targets.tracker_db)
+    reviews_conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return recommendation_statuses(tracker_conn, reviews_conn)
+    finally:
+        tracker_conn.close()
+        reviews_conn.close()
 
 
 def run(targets: Targets, change, clock=time.monotonic) -> Result:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app import create_app
 from ingest.build import build
-from ingest.publish import publish
+from tracker.publish import publish
 from search_index.build import build_index
 from tracker import store, users
 
