@@ -67,7 +67,7 @@ def score(service: SearchService, queries: list[dict], verbose: bool = False) ->
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", default=str(ROOT / "data" / "reviews.db"))
-    ap.add_argument("--set", choices=("tune", "held-out", "all"), default="all")
+    ap.add_argument("--set", choices=("tune", "held-out", "held-out-2", "all"), default="all")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every query that misses")
     args = ap.parse_args(argv)
     queries = yaml.safe_load(JUDGEMENTS.read_text(encoding="utf-8"))["queries"]
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
         service = SearchService(Path(tmp) / "index")
         try:
             if args.set == "all":
-                for name in ("tune", "held-out"):
+                for name in ("tune", "held-out", "held-out-2"):
                     part = score(service, [q for q in queries if q["set"] == name], verbose=args.verbose)
                     print(f"{name}: " + " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                                                  for k, v in part.items()))
