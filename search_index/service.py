@@ -33,6 +33,9 @@ HIT_FIELDS = ("kind", "id", "review_id", "review_title", "title", "url", "year",
               "agencies", "status", "wording", "page")
 FEW = 5  # fewer documents than this with all the words: add the closest matches below them
 THIN_FACTOR = 0.3  # score weight of records that hold no learning
+RELATED_TERMS = 12
+RELATED_MIN_SHARED = 2  # key terms a related item must share with the source
+RELATED_FLOOR = 0.15  # and this share of the score the source gets against its own terms
 RELATED_KINDS = {"recommendation": "recommendation", "rec": "recommendation",
                  "learning-point": "learning-point", "learning_point": "learning-point", "lp": "learning-point"}
 
@@ -375,6 +378,9 @@ class SearchService:
             return []
 
     def _related(self, opened: _Opened, kind: str, doc_id: str, limit: int) -> list[dict]:
+        """Like Whoosh's `more_like`: the source's key terms (boilerplate and review language left
+        out) against learning from other reviews that shares one of its themes; a hit must share
+        at least two key terms and score at least RELATED_FLOOR of what the source scores itself."""
         searcher, cache = opened.searcher(), opened.facets
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
@@ -385,13 +391,22 @@ class SearchService:
         kinds = cache.sets["kind"]
         candidates = (kinds.get("recommendation", frozenset()) | kinds.get("learning-point", frozenset()))
         candidates -= cache.sets["review"].get(record.get("review_id") or "", frozenset())
-        terms = searcher.key_terms_from_text("text", record.get("content") or "", numterms=12)
-        if not terms or not candidates:
+        themes = [cache.sets["theme"].get(t, frozenset()) for t in record.get("themes") or []]
+        if themes:
+            candidates &= frozenset().union(*themes)
+        ignore = self.synonyms.related_ignore
+        terms = [(w, weight) for w, weight in
+                 searcher.key_terms_from_text("text", record.get("content") or "", numterms=20)
+                 if w not in ignore and len(w) > 2][:RELATED_TERMS]
+        if len(terms) < RELATED_MIN_SHARED or not candidates:
             return []
         query = wq.Or([wq.Term("text", word, boost=weight) for word, weight in terms])
-        results = searcher.search(query, limit=limit, filter=set(candidates))
+        itself = searcher.search(query, limit=1, filter={docnum})
+        floor = RELATED_FLOOR * itself[0].score if len(itself) else 0.0
+        results = searcher.search(query, limit=limit * 3, filter=set(candidates), terms=True)
         parsed = Parsed("", None, stems={word for word, _ in terms})
-        return [self._hit(searcher, hit.docnum, hit.score, parsed) for hit in results]
+        return [self._hit(searcher, hit.docnum, hit.score, parsed) for hit in results
+                if hit.score >= floor and len({t for _, t in hit.matched_terms()}) >= RELATED_MIN_SHARED][:limit]
 
 
 def _replace_word(text: str, word: str, replacement: str) -> str:

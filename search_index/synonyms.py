@@ -92,12 +92,13 @@ class Synonyms:
 
     def __init__(self, pairs: dict[str, Iterable[str]], equivalents: Iterable[dict] = (),
                  tags: dict[str, Iterable[Tag]] | None = None, question_words: Iterable[str] = (),
-                 everyday_words: Iterable[str] = ()):
+                 everyday_words: Iterable[str] = (), related_ignore: Iterable[str] = ()):
         groups: dict[Form, set[Form]] = defaultdict(set)
         tagged: dict[Form, set[Tag]] = defaultdict(set)
         self.abbreviations: set[Form] = set()
         self.everyday_words = {w.lower() for w in everyday_words}
         self.question_words = {w.lower() for w in question_words}
+        self.related_ignore = {s for w in related_ignore for s in stems(w)} | {s for w in question_words for s in stems(w)}
         vocabulary: set[str] = set()
         for abbr, phrases in pairs.items():
             key = stems(abbr)
@@ -179,4 +180,4 @@ def load(path: Path = TAXONOMY_FILE, concepts: Path = CONCEPTS_FILE) -> Synonyms
         pairs[abbr] += [p for p in phrases if p not in pairs[abbr]]
     equivalents = [g for g in (data.get("equivalents") or []) if isinstance(g, dict)]
     return Synonyms(pairs, equivalents, taxonomy_tags(taxonomy), _strings(data.get("question_words")),
-                    _strings(data.get("everyday_words")))
+                    _strings(data.get("everyday_words")), _strings(data.get("related_ignore")))

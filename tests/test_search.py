@@ -456,3 +456,31 @@ def test_concurrent_searches_agree_with_serial_ones(wide):
     for t in threads:
         t.join()
     assert not errors and seen and all(seen)
+
+
+def test_related_items_share_the_topic(wide):
+    for kind, doc_id in [("learning-point", "child-t-2022-lp-1"), ("recommendation", "child-t-2022-rec-1")]:
+        related = wide.related(kind, doc_id)
+        assert related
+        source_themes = {"child-criminal-exploitation"}  # both sources are tagged with it
+        assert all(source_themes & set(h["themes"]) for h in related)
+
+
+BOILERPLATE = ("The review made recommendations to {}. This is a summary of who they were addressed to, "
+               "not their wording, which was not available to us; read it in the full report.")
+
+
+def test_boilerplate_alone_never_makes_learning_related(tmp_path):
+    def review(rid, agency):
+        return {"id": rid, "title": f"Review {rid}", "subject": rid, "review_type": "scr", "published": "2020",
+                "summary": "", "themes": ["neglect"], "documents": [], "learning_points": [],
+                "recommendations": [{"number": "S1", "text": BOILERPLATE.format(agency), "wording": "summary",
+                                     "themes": ["neglect"], "agencies": []}]}
+    db = write_database(tmp_path / "reviews.db", [review("one-2020", "the police"), review("two-2021", "schools"),
+                                                  review("three-2022", "the health visitors")])
+    build_index(db, tmp_path / "index")
+    svc = SearchService(tmp_path / "index")
+    try:
+        assert svc.related("recommendation", "one-2020-rec-s1") == []
+    finally:
+        svc.close()
