@@ -258,6 +258,9 @@ class _Walker:
 
     def _heading(self, b: Block) -> None:
         text = b.text.strip()
+        if text.endswith(":") and section_kind(text) is None and \
+                self._list_intro(b, recs_only=self.section == RECS):
+            return  # "The panel recommends:" set as a heading still introduces its list
         number, rest, kind = split_text_label(text)
         self._close()
         if kind == "rec":
@@ -414,7 +417,7 @@ class _Walker:
         addressee of the whole list."""
         last = re.split(r"(?<=[.!?])\s+", b.text.strip())[-1]  # its last sentence
         nxt = self._next_block()
-        if b.kind != "paragraph" or not last.endswith(":") or len(b.text.split()) > 30 or \
+        if b.kind not in ("paragraph", "heading") or not last.endswith(":") or len(b.text.split()) > 30 or \
                 nxt is None or nxt.kind != "list_item":
             return False
         rules = load_rules()

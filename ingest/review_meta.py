@@ -192,6 +192,10 @@ def find_title(doc: Document, cover: list[Block]) -> str | None:
                 text = f"{text.rstrip(':').rstrip()}: {subject}"
         candidates.append(text)
     candidates = [c for c in candidates if len(c.split()) <= 20 and not c.endswith(".")]
+    if meta_ok:  # a heading the page's own title repeats is the title, not the first entry's heading
+        page_title = next((c for c in candidates if meta == c or re.match(re.escape(c) + r"\s*[|\-\u2013:]", meta)), None)
+        if page_title:
+            return page_title
     typed = [c for c in candidates if any(p.search(c) for _, p in _TYPES)]
     if typed:
         return typed[0]

@@ -34,6 +34,10 @@ _LEARNING_HEADING = re.compile(
     r"what (?:should|can|do) practitioners do|what to do|implications for practice|key points)\b",
     re.I,
 )
+# "Learning from the review of Child H", "Learning from Child B": a document's title, not a section.
+_TITLE_NOT_SECTION = re.compile(
+    r"^learning\s+from\b.*(?:\b(?:child|baby|family|young person|siblings?)\s+(?-i:[A-Z0-9])|"
+    r"\breview\s+(?:of|into)\b|\bpublished\b|\bdeath\b)|\blearning\s+(?:summary|summaries|brief|briefing)\b", re.I)
 # Sections that are neither recommendations nor learning: they close whatever section was open.
 _GENERIC_SECTION = re.compile(
     r"^(?:(?:appendix|appendices|annex|glossary|terms of reference)\b.*|"
@@ -59,7 +63,7 @@ def section_kind(text: str) -> str | None:
         return LEARNING
     if _RECS_HEADING.search(core) and not _NOT_RECS.search(core):
         return RECS
-    if _LEARNING_HEADING.match(core):
+    if _LEARNING_HEADING.match(core) and not _TITLE_NOT_SECTION.search(core):
         return LEARNING
     return None
 

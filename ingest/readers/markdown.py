@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ingest.document import Block, Document
+from ingest.labels import split_label
 from ingest.readers.blocks import classify
 from ingest.readers.decode import read_text_file
 from ingest.readers.textnorm import clean, tidy_punctuation
@@ -35,6 +36,21 @@ def read_markdown(path: Path) -> Document:
         meta["title"] = first_heading.text
     return Document(path=str(path), format="md", sha256="", pages=None, parser="markdown-it-py",
                     parser_version=version("markdown-it-py"), blocks=blocks, metadata=meta)
+
+
+def _labelled_lines(content: str) -> list[str] | None:
+    """A paragraph whose lines start with list labels ("a)", "(ii)", "1)") split into its items;
+    None when it is ordinary prose."""
+    lines = [ln.strip() for ln in content.splitlines() if ln.strip()]
+    if len(lines) < 2 or not split_label(lines[0])[2] or sum(bool(split_label(ln)[2]) for ln in lines) < 2:
+        return None
+    parts: list[list[str]] = []
+    for ln in lines:
+        if split_label(ln)[2] or not parts:
+            parts.append([ln])
+        else:
+            parts[-1].append(ln)
+    return [" ".join(part) for part in parts]
 
 
 def markdown_blocks(tokens: list[Token]) -> list[Block]:
@@ -90,6 +106,10 @@ def markdown_blocks(tokens: list[Token]) -> list[Block]:
                 item.text = clean(f"{item.text} {text}")
                 item.links += links
             elif text:
+                parts = _labelled_lines(tok.content)
+                if parts:  # "a) ...\nb) ...": Markdown has no lettered lists, so it made one paragraph
+                    blocks += [classify(part, may_be_heading=False) for part in parts]
+                    continue
                 block = classify(text, may_be_heading=False)
                 block.links = links + [u for u in block.links if u not in links]
                 blocks.append(block)
