@@ -26,7 +26,7 @@ build: install
 	$(PY) -m search_index build $(DATA)/reviews.db $(DATA)/search-index --tracker $(INSTANCE)/tracker.db
 
 run: build
-	$(PY) -m datasette serve $(DATA)/safeguarding-reviews.db -m metadata.yml --host $(HOST) --port $(DATASETTE_PORT) & \
+	RLR_BASE_URL=http://$(HOST):$(PORT) $(PY) -m open_data $(DATA)/safeguarding-reviews.db --host $(HOST) --port $(DATASETTE_PORT) & \
 	DATASETTE_PID=$$!; trap 'kill $$DATASETTE_PID 2>/dev/null' EXIT INT TERM; \
 	RLR_DATASETTE_URL=http://$(HOST):$(DATASETTE_PORT) $(VENV)/bin/waitress-serve --host $(HOST) --port $(PORT) --call app:create_app
 
@@ -34,7 +34,7 @@ serve: install
 	$(VENV)/bin/waitress-serve --host $(HOST) --port $(PORT) --call app:create_app
 
 datasette: install
-	$(PY) -m datasette serve $(DATA)/safeguarding-reviews.db -m metadata.yml --host $(HOST) --port $(DATASETTE_PORT)
+	RLR_BASE_URL=$${RLR_BASE_URL:-http://$(HOST):$(PORT)} $(PY) -m open_data $(DATA)/safeguarding-reviews.db --host $(HOST) --port $(DATASETTE_PORT)
 
 backup: install
 	$(VENV)/bin/flask --app app backup $(INSTANCE)/backups

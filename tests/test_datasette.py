@@ -1,4 +1,4 @@
-"""The open data site: a real `datasette serve safeguarding-reviews.db -m metadata.yml`, checked over HTTP.
+"""The open data site: a real Datasette (`python -m open_data safeguarding-reviews.db`), checked over HTTP.
 
 Also checks metadata.yml against the schema, both ways: nothing described that does not exist,
 nothing in the database left undescribed.
@@ -6,6 +6,7 @@ nothing in the database left undescribed.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sqlite3
 import subprocess
@@ -26,6 +27,7 @@ from tests.test_publish import SECRETS, make_tracker_db
 
 ROOT = Path(__file__).resolve().parents[1]
 METADATA = ROOT / "metadata.yml"
+SITE_URL = "https://site.example.org"  # RLR_BASE_URL: the web app the open data links back to
 
 # A second exploitation review with a police recommendation, so recurrence has something to find,
 # and actions with a month-only overdue date and a far-future one.
@@ -85,9 +87,8 @@ def server(public_db, tmp_path_factory):
     port = free_port()
     log = (tmp_path_factory.mktemp("datasette-log") / "datasette.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", str(public_db), "-m", str(METADATA),
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "open_data", str(public_db), "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "RLR_BASE_URL": SITE_URL},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -198,6 +199,36 @@ def test_home_page_has_title_and_licence(server):
     with urllib.request.urlopen(f"{server}/{DATABASE}/recommendations", timeout=10) as resp:
         html = resp.read().decode()
     assert "wording = published" in html and "CC BY 4.0" in html
+
+
+def html(base: str, path: str) -> str:
+    with urllib.request.urlopen(f"{base}{path}", timeout=10) as resp:
+        return resp.read().decode()
+
+
+def test_landing_page_says_what_the_public_can_do(server):
+    page = html(server, "/")
+    assert "What you can do here" in page
+    assert f'href="/{DATABASE}/recommendation_overview"' in page  # browse the overview straight away
+    assert "CC BY 4.0" in page and "own words" in page  # licence and description
+    assert f'href="{SITE_URL}"' in page  # and the way back to the website
+
+
+def test_database_page_leads_with_the_overview_and_has_no_sql_box(server):
+    page = html(server, f"/{DATABASE}")
+    order = [page.index(f'href="/{DATABASE}/{name}"') for name in
+             ("recommendation_overview", "recommendations", "reviews", "themes", "facts", "paragraphs")]
+    assert order == sorted(order), "overview and main tables first, source text last"
+    assert "<textarea" not in page  # no pre-filled raw SQL box ...
+    assert f"/{DATABASE}?sql=" in page  # ... but writing SQL is one link away
+    assert "Every recommendation with its review" in page  # descriptions from metadata.yml
+    assert "Ready-made queries" in page and "Open recommendations for an agency" in page
+
+
+@pytest.mark.parametrize("path", ["/", f"/{DATABASE}", f"/{DATABASE}/recommendation_overview",
+                                  f"/{DATABASE}/reviews/child-t-2022"])
+def test_every_page_links_back_to_the_website(server, path):
+    assert f'<a href="{SITE_URL}">Safeguarding review learning</a>' in html(server, path)
 
 
 def test_json_api_lists_reviews(server):
