@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import auth, briefings, intake, public, tracker, users
+    from views import auth, briefings, feeds, intake, links, public, tracker, users
 
-    for module in (public, auth, tracker, users, briefings, intake):
+    for module in (public, auth, tracker, users, briefings, intake, feeds, links):
         app.register_blueprint(module.bp)

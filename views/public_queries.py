@@ -233,3 +233,12 @@ def known_values(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
     for kind, value, label in conn.execute(sql):
         known[kind][value] = label
     return known
+
+
+def newest_recommendations(conn: sqlite3.Connection, limit: int) -> list[dict]:
+    """The latest reviews' recommendations, newest review first (for the whole-repository feed)."""
+    sql = f"""select {REC_COLUMNS}, {REC_THEMES}, {REC_AGENCIES},
+                v.title as review_title, v.published
+              from {REC_FROM} join reviews v on v.id = r.review_id
+              order by {NEWEST}, r.rowid limit :limit"""
+    return _rows(conn, sql, {"limit": limit}, lists=("themes", "agencies"))
