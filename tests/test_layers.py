@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"web"},  # the Flask app: app.py and views/
     {"cli"},  # the command line (it may start the app, e.g. for `user add`)
 ]
-PARTS = {"app": "web", "views": "web"}  # top-level names that make up one part
+PARTS = {"app": "web", "views": "web", "open_data": "web"}  # top-level names that make up one part
 LAYER_OF = {name: n for n, layer in enumerate(LAYERS) for name in layer}
 LAYER_OF.update({name: LAYER_OF[part] for name, part in PARTS.items()})
 TOP = len(LAYERS) - 1
