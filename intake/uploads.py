@@ -20,6 +20,12 @@ from ingest.readers.sniff import EXTENSIONS
 SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "md": ".md", "txt": ".txt"}
 
 
+def megabytes(n: int) -> str:
+    """50 MB, 0.2 MB: the size limit as the page states it."""
+    mb = n / 1048576
+    return f"{mb:.0f} MB" if mb >= 1 else f"{mb:.1f} MB"
+
+
 class UploadRefused(Exception):
     """One line for the page: what is wrong with the file."""
 
@@ -52,7 +58,7 @@ def accept_stream(folder: Path, stream, filename: str, max_bytes: int) -> tuple[
             while chunk := stream.read(1 << 20):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise UploadRefused(f"{filename}: the file is over the {max_bytes / 1048576:.0f} MB limit")
+                    raise UploadRefused(f"{filename}: the file is over the {megabytes(max_bytes)} limit")
                 out.write(chunk)
         try:
             fmt = check_document(tmp, max_bytes=max_bytes)

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
                    url_for)
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
@@ -187,14 +188,14 @@ def details(draft_id: str):
 
 
 def _documents_page(draft: dict, upload=None, paste=None, error: str | None = None, status: int = 200):
-    upload = upload or UploadForm()
-    paste = paste or PasteForm()
+    upload = upload or UploadForm(formdata=None)
+    paste = paste or PasteForm(formdata=None)
     upload.role.choices = paste.role.choices = _role_choices()
     job = store.get_job(conn(), draft["id"])
     return render_template("intake/draft.html", draft=draft, upload=upload, paste=paste, error=error,
-                           job=job, running=jobs.is_running(job), button=CorrectionsForm(),
+                           job=job, running=jobs.is_running(job), button=CorrectionsForm(formdata=None),
                            pending=jobs.pending(draft, targets().work), roles=drafts.ROLES,
-                           max_mb=_max_bytes() // 1048576), status
+                           max_size=uploads.megabytes(_max_bytes())), status
 
 
 @bp.route("/<draft_id>")
@@ -205,8 +206,11 @@ def draft(draft_id: str):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc):
+    # The body was refused unread: give the request an empty form, so the page (and the sign-out
+    # form every page carries) can be rendered without parsing it again.
+    request.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
     draft_id = (request.view_args or {}).get("draft_id")
-    message = f"The file is over the {_max_bytes() // 1048576} MB limit"
+    message = f"The file is over the {uploads.megabytes(_max_bytes())} limit"
     if draft_id and g.get("user") and permissions.can_manage_reviews(g.user):
         return _documents_page(_draft_or_404(draft_id), error=message, status=413)
     return message, 413
