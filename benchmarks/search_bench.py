@@ -239,17 +239,23 @@ def summary(times: list[float]) -> tuple[float, float]:
               "phrase and a quarter as many faceted queries)")
 @click.option("--seed", default=7, show_default=True)
 @click.option("--procs", default=1, show_default=True, help="Whoosh indexing processes")
-def main(docs: int, queries: int, seed: int, procs: int) -> None:
+@click.option("--workdir", type=click.Path(file_okay=False), default=None,
+              help="keep the two indexes here and reuse them next time (same --docs and --seed)")
+def main(docs: int, queries: int, seed: int, procs: int, workdir: str | None) -> None:
     started = time.perf_counter()
     records = make_records(docs, seed)
     click.echo(f"corpus: {len(records)} documents in {time.perf_counter() - started:.1f}s")
-    with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
-        t0 = time.perf_counter()
-        publish_records(records, Path(tmp) / "index", limitmb=512, procs=procs)
-        click.echo(f"whoosh build: {time.perf_counter() - t0:.1f}s")
-        t0 = time.perf_counter()
-        conn = build_fts5(Path(tmp) / "fts.db", records)
-        click.echo(f"fts5 build: {time.perf_counter() - t0:.1f}s")
+    with tempfile.TemporaryDirectory(prefix="search-bench-") as scratch:
+        tmp = Path(workdir) if workdir else Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
+        if not (tmp / "fts.db").exists():  # --workdir keeps both builds for the next run
+            t0 = time.perf_counter()
+            publish_records(records, Path(tmp) / "index", limitmb=512, procs=procs)
+            click.echo(f"whoosh build: {time.perf_counter() - t0:.1f}s")
+            t0 = time.perf_counter()
+            build_fts5(Path(tmp) / "fts.db", records).close()
+            click.echo(f"fts5 build: {time.perf_counter() - t0:.1f}s")
+        conn = sqlite3.connect(Path(tmp) / "fts.db")
         t0 = time.perf_counter()
         fts = (conn, Fts5Facets(conn))
         click.echo(f"fts5 facet sets: {time.perf_counter() - t0:.2f}s")

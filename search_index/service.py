@@ -14,11 +14,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring
-from whoosh.collectors import FilterCollector, ScoredCollector, TopCollector
+from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.spelling import ListCorrector
 
-from search_index import store, synonyms
+from search_index import matching, store, synonyms
 from search_index.facets import FacetCache
 from search_index.query import Parsed, parse
 from search_index.records import hit_title
@@ -32,7 +31,6 @@ MAX_PAGE = 1000
 HIT_FIELDS = ("kind", "id", "review_id", "review_title", "title", "url", "year", "themes",
               "agencies", "status", "wording", "page")
 FEW = 5  # fewer documents than this with all the words: add the closest matches below them
-THIN_FACTOR = 0.3  # score weight of records that hold no learning
 RELATED_TERMS = 12
 RELATED_MIN_SHARED = 2  # key terms a related item must share with the source
 RELATED_FLOOR = 0.15  # and this share of the score the source gets against its own terms
@@ -71,59 +69,25 @@ def _int(value: object, default: int, low: int, high: int) -> int:
     return max(low, min(high, number))
 
 
-class _AllDocs(TopCollector):
-    """The top `limit` hits plus every matching document number, from one scoring pass.
+class _Within(FilterCollector):
+    """Whoosh's FilterCollector taking any set-like of document numbers as it is (no copy)."""
 
-    Whoosh's TopCollector skips low-quality blocks and then re-runs the query (`docs_for_query`)
-    for the total; scoring every match once and keeping its number is cheaper than matching twice.
-    """
-
-    def __init__(self, limit: int):
-        super().__init__(limit=max(1, limit), usequality=False)
-
-    def _collect(self, global_docnum, score):
-        self.docset.add(global_docnum)
-        return super()._collect(global_docnum, score)
-
-    def all_ids(self):
-        return self.docset
-
-    def computes_count(self):
-        return True
-
-
-class _Scores(ScoredCollector):
-    """Every matching document's score (for best-match ranking with coordination)."""
+    def __init__(self, child, allow):
+        super().__init__(child, allow=allow)
 
     def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
-        self.scores: dict[int, float] = {}
-
-    def _collect(self, global_docnum, score):
-        self.scores[global_docnum] = score
-        return 0 - score
-
-    def results(self):  # pragma: no cover - read through .scores
-        return None
-
-
-class _Weighting(scoring.BM25F):
-    """BM25F, with records that hold no learning (a review we could not read) ranked lower."""
-
-    use_final = True
-
-    def __init__(self, thin: frozenset[int]):
-        super().__init__()
-        self.thin = thin
-
-    def final(self, searcher, docnum, score):
-        return score * THIN_FACTOR if docnum in self.thin else score
+        self.child.prepare(top_searcher, q, context)
+        self._allow, self._restrict, self.filtered_count = self.allow, None, 0
 
 
 @dataclass
 class _Tier:
-    ranked: list[tuple[int, float]]
-    docs: set[int]
+    """Documents of equal standing and the query that orders them (`cheap`: order without scoring)."""
+
+    query: wq.Query
+    docs: frozenset[int]
+    cheap: bool = False
+    literal: list[frozenset[int]] = field(default_factory=list)  # per unit, to order a cheap tier
 
 
 class _Opened:
@@ -142,7 +106,9 @@ class _Opened:
         learning = kinds.get("learning-point", frozenset()) | kinds.get("recommendation", frozenset())
         self.thin = frozenset().union(*(docs for docs in self.facets.sets["review"].values()
                                         if not docs & learning))
-        self.weighting = _Weighting(self.thin)
+        self.postings = matching.PostingSets()
+        rank = {"learning-point": 0, "recommendation": 0, "action": 1, "review": 2, "paragraph": 3}
+        self.kind_rank = {d: rank.get(kind, 4) for kind, docs in kinds.items() for d in docs}
         reader = self.primary.reader()
         column = reader.column_reader("date") if reader.has_column("date") else None
         self.dates = list(column) if column is not None else []
@@ -153,7 +119,7 @@ class _Opened:
     def searcher(self):
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            searcher = self.index.searcher(weighting=self.weighting)
+            searcher = self.index.searcher()
             self._local.searcher = searcher
             with self._searchers_lock:
                 self._searchers.append(searcher)
@@ -265,29 +231,19 @@ class SearchService:
             if allowed is None:
                 return SearchResults(page=page, query=parsed.text,
                                      facets=cache.counts(cache.all_docs) if want_facets else {})
-            tiers = [_Tier([], set(allowed))]
+            tiers = [_Tier(wq.Every(), allowed)]
             sort = "date" if sort == "relevance" and not parsed.text else sort
-            if sort == "relevance":
-                tiers = [self._run(searcher, wq.Every(), need, allowed)]
+            relaxed, matched_all = False, len(allowed)
         else:
-            tiers = [self._run(searcher, parsed.query, need, allowed)]
-            found = set(tiers[0].docs)
-            if parsed.concept is not None:
-                tiers.append(self._run(searcher, parsed.concept, need, allowed, mask=found))
-                found |= tiers[-1].docs
-        matched_all = sum(len(t.docs) for t in tiers)
-        relaxed = False
-        if parsed.query is not None and matched_all < FEW and len(parsed.units) > 1:
-            tiers.append(self._relaxed(searcher, parsed, need, allowed, set().union(*(t.docs for t in tiers))))
-            relaxed = bool(tiers[-1].docs)
-        found = set().union(*(t.docs for t in tiers))
+            tiers, relaxed, matched_all = self._tiers(opened, parsed, allowed)
+        found = frozenset().union(*(t.docs for t in tiers))
         total = len(found)
         if sort == "date":
             dates = opened.dates
             ranked = [(d, 0.0) for d in heapq.nsmallest(
                 need, found, key=lambda d: (-(dates[d] if d < len(dates) else 0), d))]
         else:
-            ranked = [pair for tier in tiers for pair in tier.ranked][:need]
+            ranked = self._rank(opened, tiers, need)
         start = (page - 1) * per_page
         hits = [self._hit(searcher, docnum, score, parsed) for docnum, score in ranked[start:start + per_page]]
         suggestion = self._suggest(searcher, parsed) if total == 0 else None
@@ -296,31 +252,66 @@ class SearchService:
                              query=parsed.text, matched_all=matched_all, relaxed=relaxed)
 
     @staticmethod
-    def _run(searcher, query: wq.Query, limit: int, allowed, mask: set | None = None) -> _Tier:
-        """One scoring pass: the best `limit` documents and the numbers of all that match."""
-        top = _AllDocs(limit)
-        collector = FilterCollector(top, allow=set(allowed) if allowed is not None else None,
-                                    restrict=mask or None)
-        searcher.search_with_collector(query, collector)
-        # the heap holds (score, -docnum): best score first, lower document number on ties
-        return _Tier([(-negated, score) for score, negated in sorted(top.items, reverse=True)], top.docset)
+    def _tiers(opened: _Opened, parsed: Parsed, allowed) -> tuple[list[_Tier], bool, int]:
+        """The matching documents in rank tiers, from posting sets (no scoring yet).
+
+        1. every unit found literally; 2. every unit found literally or through the theme or
+        agency it names; 3. (when 1 and 2 hold fewer than FEW) any unit, more units first.
+        """
+        searcher, cache, postings = opened.searcher(), opened.facets, opened.postings
+        literal = [matching.docs(u.literal, searcher, postings) for u in parsed.units]
+        tagged = [frozenset().union(*(cache.sets.get(fld, {}).get(slug, frozenset()) for fld, slug in u.tags))
+                  for u in parsed.units]
+        excluded = matching.docs(parsed.negative, searcher, postings) if parsed.negative is not None else frozenset()
+        keep = allowed if allowed is not None else cache.all_docs
+
+        def usable(docs: frozenset[int]) -> frozenset[int]:
+            return (docs & keep) - excluded
+
+        strict = usable(frozenset.intersection(*literal))
+        tiers = [_Tier(parsed.query, strict)]
+        either = [lit | tag for lit, tag in zip(literal, tagged)]
+        if any(tagged):
+            tiers.append(_Tier(parsed.concept, usable(frozenset.intersection(*either)) - strict, cheap=True,
+                               literal=literal))
+        matched_all = sum(len(t.docs) for t in tiers)
+        if matched_all >= FEW or len(parsed.units) < 2:
+            return tiers, False, matched_all
+        seen = frozenset().union(*(t.docs for t in tiers))
+        coord = Counter(d for docs in either for d in docs)
+        rest = usable(frozenset(coord)) - seen
+        by_level: dict[int, set[int]] = defaultdict(set)
+        for docnum in rest:
+            by_level[coord[docnum]].add(docnum)
+        relaxed_query = wq.Or([u.either for u in parsed.units])
+        if parsed.negative is not None:
+            relaxed_query = wq.AndNot(relaxed_query, parsed.negative)
+        for level in sorted(by_level, reverse=True):
+            tiers.append(_Tier(relaxed_query, frozenset(by_level[level])))
+        return tiers, bool(rest), matched_all
+
+    def _rank(self, opened: _Opened, tiers: list[_Tier], need: int) -> list[tuple[int, float]]:
+        """The first `need` documents: tier by tier, records without learning last within a tier."""
+        ranked: list[tuple[int, float]] = []
+        for tier in tiers:
+            for docs in (tier.docs - opened.thin, tier.docs & opened.thin):
+                if len(ranked) >= need:
+                    return ranked
+                if docs:
+                    ranked += self._ranked(opened, tier, docs, need - len(ranked))
+        return ranked
 
     @staticmethod
-    def _relaxed(searcher, parsed: Parsed, limit: int, allowed, mask: set) -> _Tier:
-        """Best match over any of the units: more units matched first, then the summed score."""
-        if parsed.negative is not None:
-            mask = mask | set(searcher.docs_for_query(parsed.negative))
-        scores: dict[int, float] = defaultdict(float)
-        coord: Counter = Counter()
-        for unit in parsed.units:
-            part = _Scores()
-            searcher.search_with_collector(unit.either, FilterCollector(
-                part, allow=set(allowed) if allowed is not None else None, restrict=mask or None))
-            for docnum, score in part.scores.items():
-                scores[docnum] += score
-                coord[docnum] += 1
-        best = heapq.nsmallest(limit, scores, key=lambda d: (-coord[d], -scores[d], d))
-        return _Tier([(d, scores[d]) for d in best], set(scores))
+    def _ranked(opened: _Opened, tier: _Tier, docs: frozenset[int], limit: int) -> list[tuple[int, float]]:
+        if tier.cheap:
+            # found only through a tag: newest learning first, report text last (no text to score)
+            kind_rank, dates, literal = opened.kind_rank, opened.dates, tier.literal
+            best = heapq.nsmallest(limit, docs, key=lambda d: (
+                -sum(d in lit for lit in literal), kind_rank.get(d, 9), -(dates[d] if d < len(dates) else 0), d))
+            return [(d, 0.0) for d in best]
+        top = TopCollector(limit=limit)  # block-quality skipping: only the best are scored fully
+        opened.searcher().search_with_collector(tier.query, _Within(top, docs))
+        return [(-negated, score) for score, negated in sorted(top.items, reverse=True)]
 
     def _hit(self, searcher, docnum: int, score: float, parsed: Parsed) -> dict:
         record = searcher.stored_fields(docnum)["doc"]
