@@ -13,13 +13,15 @@ from pathlib import Path
 
 from ingest.build import BuildReport, build_review, vocabulary
 from ingest.records import load_review
-from ingest.taxonomy import load_taxonomy
+from ingest.addressees import addressees
+from ingest.taxonomy import agencies_in, load_taxonomy
 from intake import drafts
 
 WARNINGS = {
     "numbering": "Numbering jumps or starts again: Word numbering may have run on from an earlier list.",
     "unlinked-action": "An action-plan row matches no recommendation: link it, or it is published without one.",
     "no-addressee": "No agency is named as the addressee.",
+    "assumed-addressee": "The text names no agency: the safeguarding partnership was assumed as the addressee.",
     "low-confidence-theme": "A theme was chosen from a single word: check it.",
 }
 CONTEXT_BLOCKS = 2
@@ -61,6 +63,18 @@ def low_confidence_themes(text: str) -> list[str]:
         for slug in m.slugs:
             counts.setdefault(slug, []).append(m.signal)
     return [slug for slug, signals in counts.items() if len(signals) == 1 and len(signals[0].split()) == 1]
+
+
+def addressee_problem(rec: dict) -> str | None:
+    """'no-addressee', or 'assumed-addressee' when the extractor fell back on the partnership
+    because the text names no agency at all (a person should confirm who owns it)."""
+    agencies = rec.get("agencies") or []
+    if not agencies:
+        return "no-addressee"
+    if rec.get("origin") == "extracted" and agencies == ["safeguarding-partnership"] and \
+            not addressees(rec["text"]) and not agencies_in(rec["text"]):
+        return "assumed-addressee"
+    return None
 
 
 def numbering_problems(numbers: list[str]) -> list[str]:
@@ -110,7 +124,8 @@ def preview(work: Path, draft: dict) -> Preview:
         item = dict(rec)
         item["context"] = source_context(documents.get(rec.get("document")), rec["text"])
         item["low_confidence"] = [t for t in low_confidence_themes(rec["text"]) if t in rec.get("themes", [])]
-        item["warnings"] = ([WARNINGS["no-addressee"]] if not rec.get("agencies") else []) + (
+        item["addressee_problem"] = addressee_problem(rec)
+        item["warnings"] = ([WARNINGS[item["addressee_problem"]]] if item["addressee_problem"] else []) + (
             [WARNINGS["low-confidence-theme"]] if item["low_confidence"] else [])
         out.recommendations.append(item)
     dropped = {k for k, v in (draft.get("corrections") or {}).get("recommendations", {}).items() if v == "drop"}

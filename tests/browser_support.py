@@ -52,11 +52,11 @@ def chromium_path() -> str | None:
 
 
 @contextmanager
-def live_server(app, max_seconds: float = 600, threads: int = 4) -> Iterator[str]:
+def live_server(app, max_seconds: float = 600, threads: int = 4, port: int = 0) -> Iterator[str]:
     """Serve `app` with waitress on a free loopback port; yields e.g. "http://127.0.0.1:41234"."""
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads,
+    server = create_server(app, host="127.0.0.1", port=port, threads=threads,
                            clear_untrusted_proxy_headers=True, _start=True)
     stopped = threading.Event()
 

@@ -81,3 +81,55 @@ PLAN_ROWS = [
     ["Recommendation 6", "Audit how the neglect toolkit is used in early help", "Safeguarding partnership",
      "March 2023", "Not started"],
 ]
+
+
+def free_port_in(ports: range) -> int:
+    """The first port of `ports` nobody listens on (each helper has its own range on this machine)."""
+    import socket
+
+    for port in ports:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
+
+
+def datasette(public_db: Path, port: int):
+    """A real open-data server (`python -m open_data`) on `port`, as a context manager."""
+    import contextlib
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    @contextlib.contextmanager
+    def running():
+        proc = subprocess.Popen([sys.executable, "-m", "open_data", str(public_db), "--host", "127.0.0.1",
+                                 "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError("datasette exited early")
+                try:
+                    with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    return running()
