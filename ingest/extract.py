@@ -30,13 +30,15 @@ Rules worth knowing (see also docs in ingest/addressees.py and ingest/plan_table
 """
 from __future__ import annotations
 
-import difflib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.addressees import addressees, heading_agencies
 from ingest.document import Block, Document
+from ingest.near_duplicates import NearTexts
+from ingest.near_duplicates import similar_norm as _similar_norm
 from ingest.plan_tables import Table, agency_actions, make_tables, number_in
 from ingest.review_meta import review_metadata
 from ingest.rules import load_rules
@@ -543,15 +545,6 @@ def _similar(a: str, b: str, threshold: float) -> bool:
     return _similar_norm(_norm(a), _norm(b), threshold)
 
 
-def _similar_norm(na: str, nb: str, threshold: float) -> bool:
-    if not na or not nb:
-        return False
-    if na in nb or nb in na:
-        return min(len(na), len(nb)) >= 40
-    la, lb = min(len(na), 400), min(len(nb), 400)
-    if 2 * min(la, lb) / (la + lb) < threshold:
-        return False  # lengths alone rule out the ratio (SequenceMatcher.real_quick_ratio)
-    return difflib.SequenceMatcher(None, na[:400], nb[:400]).ratio() >= threshold
 
 _STOP = frozenset("""the a an and or of to for in on at by with that this be is are should must will all its their
 it as from into when where who which any every each have has not""".split())
@@ -577,23 +570,24 @@ def _merge_duplicates(items: list[_Item]) -> list[_Item]:
     its fullest wording: same number and similar text, or same number and place and the same gist,
     or near-identical text under any number."""
     kept: list[_Item] = []
-    norms: dict[int, str] = {}
-
-    def norm(item: _Item) -> str:
-        if id(item) not in norms:
-            norms[id(item)] = _norm(item.text)
-        return norms[id(item)]
+    by_number: dict[str | None, list[int]] = defaultdict(list)  # same-number rules: one bucket each
+    near = NearTexts(0.85)  # near-identical under any number: candidates only (ingest.near_duplicates)
 
     for item in items:
-        twin = next((k for k in kept if (k.number == item.number and (_similar_norm(norm(k), norm(item), 0.6) or (
-            k.number and _same_place(k, item) and _same_gist(k.text, item.text))))
-            or _similar_norm(norm(k), norm(item), 0.85)), None)
-        if twin is None:
+        norm = _norm(item.text)
+        candidates = sorted(set(by_number[item.number]) | near.candidates(norm))
+        twin_at = next((i for i in candidates if (kept[i].number == item.number and (
+            _similar_norm(near.texts[i], norm, 0.6) or (
+                kept[i].number and _same_place(kept[i], item) and _same_gist(kept[i].text, item.text))))
+            or _similar_norm(near.texts[i], norm, 0.85)), None)
+        if twin_at is None:
+            by_number[item.number].append(near.add(norm))
             kept.append(item)
             continue
+        twin = kept[twin_at]
         if len(item.text) > len(twin.text):
             twin.parts, twin.links = item.parts, item.links
-            norms.pop(id(twin), None)
+            near.replace(twin_at, _norm(twin.text))
         twin.agencies += [a for a in item.agencies if a not in twin.agencies]
         if twin.group is None:
             twin.group = item.group

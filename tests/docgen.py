@@ -257,6 +257,7 @@ def make_report_pdf(
     header: str | None = None,
     footer: bool = True,
     encrypt: str | None = None,
+    filler_text: Callable[[int], str] = filler,
 ) -> ReportPdf:
     """Write a published-report style PDF of about ``pages`` pages (never fewer than the content).
 
@@ -264,7 +265,8 @@ def make_report_pdf(
     paragraphs to reach ``pages``; "3. Findings" as "1." ... items; a two-column page when
     ``two_column`` is given; "4. Recommendations" as "Recommendation n:" items with the
     ``cross_page_recommendation``-th split across a page break; an optional recommendations
-    table; an optional action-plan table (rows under ACTION_PLAN_HEADER).
+    table; an optional action-plan table (rows under ACTION_PLAN_HEADER). ``filler_text(n)`` gives
+    the n-th padding paragraph (benchmarks vary it per report).
     """
     path = Path(path)
     header = header if header is not None else f"{title} | {partnership}"
@@ -291,7 +293,7 @@ def make_report_pdf(
         1 + len(action_plan or []) // 12 if action_plan else 0)
     n = 0
     while len(pg.pages) < max(pages - tail_pages, 3):
-        pg.paragraph(filler(n))
+        pg.paragraph(filler_text(n))
         n += 1
     pg.heading("3. Findings")
     for i, text in enumerate(findings, 1):
@@ -324,7 +326,7 @@ def make_report_pdf(
     while len(pg.pages) < pages:
         pg.new_page()
         pg.heading("Appendix: Glossary")
-        pg.paragraph(filler(n))
+        pg.paragraph(filler_text(n))
         n += 1
     pg.render(path, title, author, encrypt)
     crossing = cross_page_recommendation if cross_page_recommendation and cross_page_recommendation <= len(recommendations) else None
