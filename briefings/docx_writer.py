@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 
 from briefings.content import SUMMARY_LABEL, Briefing, Section, Source, human_date
 from briefings.text import CUT_NOTE
+from core.text import strip_control
 
 FONT = "Arial"
 BLUE = RGBColor(0x1D, 0x70, 0xB8)
@@ -98,6 +99,7 @@ def add_link(paragraph: Paragraph, url: str, text: str) -> None:
 
 
 def _item(cell: _Cell, text: str, bullet: bool) -> None:
+    text = strip_control(text)  # stored text from before the input checks must not break the file
     p = cell.add_paragraph(style="List Bullet" if bullet else None)
     if text == CUT_NOTE:
         p.add_run(text).italic = True

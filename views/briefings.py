@@ -15,7 +15,6 @@ import time
 from collections import defaultdict, deque
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -23,6 +22,7 @@ from briefings import uses
 from briefings.content import SUMMARY_LABEL, TITLES, Briefing, BriefingNotFound, build, human_date
 from briefings.docx_writer import write_docx
 from views.db import get_db, get_tracker_db
+from views.forms import SafeForm
 
 bp = Blueprint("briefings", __name__)
 
@@ -31,7 +31,7 @@ RATE_WINDOW = 3600  # seconds
 DEFAULT_RATE_LIMIT = 10  # use logs per client per hour: a team leader logs a few a week
 
 
-class EditForm(FlaskForm):
+class EditForm(SafeForm):
     """One textarea per section; one line per bullet point."""
 
 
@@ -39,7 +39,7 @@ for _n, _title in TITLES.items():
     setattr(EditForm, f"s{_n}", TextAreaField(f"{_n} {_title}", validators=[Length(max=4000)]))
 
 
-class UseForm(FlaskForm):
+class UseForm(SafeForm):
     delivered_on = DateField("Date delivered", validators=[InputRequired()])
     team = StringField("Team or agency", validators=[InputRequired(), Length(max=uses.MAX_TEAM)])
     staff_count = IntegerField("Number of staff who attended",

@@ -1,4 +1,4 @@
-"""Flask-WTF forms for sign-in and the tracker; every one carries a CSRF token."""
+"""Flask-WTF forms for sign-in and the tracker; every one carries a CSRF token and refuses control characters."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -7,18 +7,39 @@ from wtforms import (HiddenField, IntegerField, PasswordField, SelectChoice, Sel
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
 from core import status as statuses
+from core.text import control_message, strip_control
 
 _DATE = Regexp(r"^\d{4}-\d{2}-\d{2}$", message="Enter the date as YYYY-MM-DD, for example 2025-03-31")
 
 
-class LoginForm(FlaskForm):
+class SafeForm(FlaskForm):
+    """The base of every form in the app: a text field holding a control character (U+0001, a
+    vertical tab pasted from Word) is refused with a message on that field, and the text is kept.
+    Fields named in `strip_control_in` (a whole pasted document) have them dropped instead."""
+
+    strip_control_in: tuple[str, ...] = ()
+
+    def validate(self, extra_validators=None) -> bool:
+        for name in self.strip_control_in:
+            if isinstance(self[name].data, str):
+                self[name].data = strip_control(self[name].data)
+        valid = super().validate(extra_validators)
+        for field in self:
+            message = control_message(field.data) if isinstance(field.data, str) else None
+            if message:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+
+class LoginForm(SafeForm):
     name = StringField("User name", validators=[DataRequired(message="Enter your user name"), Length(max=64)])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password"),
                                                      Length(max=1024)])
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(SafeForm):
     current = PasswordField("Current password", validators=[DataRequired(message="Enter your current password")])
     new = PasswordField("New password", validators=[
         DataRequired(message="Enter a new password"),
@@ -27,7 +48,7 @@ class PasswordForm(FlaskForm):
         EqualTo("new", message="The two new passwords do not match")])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(SafeForm):
     """Choosing a password through a one-time reset link."""
     new = PasswordField("New password", validators=[
         DataRequired(message="Enter a new password"),
@@ -36,7 +57,7 @@ class NewPasswordForm(FlaskForm):
         EqualTo("new", message="The two new passwords do not match")])
 
 
-class UserRoleForm(FlaskForm):
+class UserRoleForm(SafeForm):
     """Role and agency of a user; the choices are filled in by the view."""
     role = SelectField("Role", choices=[], validate_choice=False)
     agency = SelectField("Agency (agency leads only)", choices=[], validate_choice=False)
@@ -46,7 +67,7 @@ class NewUserForm(UserRoleForm):
     name = StringField("User name", validators=[DataRequired(message="Enter a user name"), Length(max=64)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SafeForm):
     """A button-only form (sign out, deactivate): all it needs is the CSRF token."""
 
 
@@ -55,7 +76,7 @@ def choices(vocabulary: list[dict], keep: str | None = None) -> list[SelectChoic
     return [SelectChoice(v["key"], v["label"]) for v in vocabulary if v.get("selectable", True) or v["key"] == keep]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SafeForm):
     version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
     delivery = SelectField("Delivery status", choices=choices(statuses.DELIVERY), validate_choice=False)
     assurance = SelectField("Assurance", choices=choices(statuses.ASSURANCE), validate_choice=False)
@@ -66,7 +87,7 @@ class ActionForm(FlaskForm):
     note = StringField("Why are you making this change? (kept in the history)", validators=[Length(max=5000)])
 
 
-class RecommendationForm(FlaskForm):
+class RecommendationForm(SafeForm):
     version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
     response = SelectField("Response", choices=choices(statuses.RESPONSES), validate_choice=False)
     owner = StringField("Owner", validators=[Length(max=200)])
@@ -74,7 +95,7 @@ class RecommendationForm(FlaskForm):
     note = StringField("Why are you making this change? (kept in the history)", validators=[Length(max=5000)])
 
 
-class AddActionForm(FlaskForm):
+class AddActionForm(SafeForm):
     agency = SelectField("Agency", choices=[], validate_choice=False)
     action = TextAreaField("Action", validators=[DataRequired(message="Describe the action"), Length(max=5000)])
     target_date = StringField("Target date", validators=[Optional(), _DATE])

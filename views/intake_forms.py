@@ -1,14 +1,14 @@
-"""Flask-WTF forms for the intake pages; every one carries a CSRF token."""
+"""Flask-WTF forms for the intake pages; every one carries a CSRF token and refuses control characters."""
 from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
                      ValidationError, widgets)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, URL
 
 from ingest.records import REVIEW_ID
+from views.forms import SafeForm
 
 
 class CheckboxesField(SelectMultipleField):
@@ -16,7 +16,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(SafeForm):
     title = StringField("Title", validators=[DataRequired(message="Enter the review's title"), Length(max=300)])
     subject = StringField("Subject", validators=[
         DataRequired(message="Enter the subject, as the review names the child (for example Child T)"),
@@ -52,17 +52,18 @@ class ReviewForm(FlaskForm):
                 raise ValidationError("The publication date must be a real date") from None
 
 
-class UploadForm(FlaskForm):
+class UploadForm(SafeForm):
     role = SelectField("What is this document?", choices=[], validate_choice=True)
 
 
-class PasteForm(FlaskForm):
+class PasteForm(SafeForm):
     role = SelectField("What is this text?", choices=[], validate_choice=True)
     page_title = StringField("Name of the page", validators=[Length(max=120)])
     text = TextAreaField("Text of the web page", validators=[DataRequired(message="Paste the text of the page")])
+    strip_control_in = ("text",)  # read like any document, whose reader drops them too
 
 
-class RecommendationEditForm(FlaskForm):
+class RecommendationEditForm(SafeForm):
     number = StringField("Number", validators=[DataRequired(message="Enter the recommendation's number"),
                                                Length(max=20)])
     text = TextAreaField("Text", validators=[DataRequired(message="Enter the recommendation's text"),
@@ -71,13 +72,13 @@ class RecommendationEditForm(FlaskForm):
     themes = CheckboxesField("Themes", choices=[], validate_choice=True)
 
 
-class ActionLinkForm(FlaskForm):
+class ActionLinkForm(SafeForm):
     recommendation = SelectField("Recommendation", choices=[], validate_choice=True)
 
 
-class RenumberForm(FlaskForm):
+class RenumberForm(SafeForm):
     start = IntegerField("Number the list from", validators=[DataRequired(), NumberRange(min=1, max=999)])
 
 
-class CorrectionsForm(FlaskForm):
+class CorrectionsForm(SafeForm):
     """Nothing but the CSRF token: a button (publish, drop, restore, withdraw)."""

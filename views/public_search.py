@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from core import vocab
+from core.text import strip_control
 
 FILTERS = ("kind", "theme", "agency", "review", "year", "type", "status", "wording")
 FILTER_LABELS = {
@@ -94,7 +95,7 @@ def positive_int(raw: str | None, name: str, default: int, maximum: int) -> int:
 def parse(args: MultiDict, known: dict[str, dict[str, str]], statuses: set[str] | None,
           per_page_allowed: bool = False) -> SearchParams:
     """Check every parameter; `known` maps theme/agency/review to their valid values."""
-    q = " ".join((args.get("q") or "").split())
+    q = " ".join(strip_control(args.get("q") or "").split())  # never echo a control character
     if len(q) > MAX_QUERY:
         raise BadParameter(f"The search words must be at most {MAX_QUERY} characters.")
     sort = args.get("sort") or "relevance"

@@ -19,7 +19,7 @@ from ingest.readers.blocks import classify
 from ingest.readers.decode import read_text_file
 from ingest.readers.textnorm import clean, tidy_punctuation
 
-_OPEN, _CLOSE = "\x0e", "\x0f"  # markers around link text while rendering inline tokens
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use markers around link text while rendering inline tokens
 _LINK = f"{_OPEN}[^{_OPEN}{_CLOSE}]*{_CLOSE}"
 _LINK_ONLY_PARENS = re.compile(rf"\(\s*{_LINK}(?:\s*(?:[,;]|and)?\s*{_LINK})*\s*\)")
 _GENERIC = re.compile(rf"\s*[-\u2013\u2014:]?\s*{_OPEN}\s*(?:source|sources|link|ref|reference|here|\d+)\s*{_CLOSE}\s*$",

@@ -8,15 +8,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from core.text import strip_control
+
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x02\x00"), None)
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
 
 
 def clean(text: str) -> str:
-    """NFC-normalise, drop invisible characters and collapse all whitespace to single spaces."""
+    """NFC-normalise, drop invisible and control characters and collapse all whitespace to single spaces.
+
+    Whitespace controls (vertical tab, form feed) become spaces first; the rest are dropped, so no
+    stored text can break an XLSX or DOCX export later."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
+    return strip_control(_SPACES.sub(" ", text)).strip()
 
 
 def tidy_punctuation(text: str) -> str:
