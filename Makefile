@@ -23,7 +23,7 @@ validate: install
 build: install
 	$(PY) -m ingest build reviews/ $(DATA)/reviews.db --also $(INSTANCE)/reviews
 	$(PY) -m ingest publish $(DATA)/reviews.db $(INSTANCE)/tracker.db $(DATA)/safeguarding-reviews.db
-	$(PY) -m search_index build $(DATA)/reviews.db $(DATA)/search-index --tracker $(INSTANCE)/tracker.db
+	$(PY) -m search_index build $(DATA)/reviews.db $(DATA)/search-index
 
 run: build
 	RLR_BASE_URL=http://$(HOST):$(PORT) $(PY) -m open_data $(DATA)/safeguarding-reviews.db --host $(HOST) --port $(DATASETTE_PORT) & \

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from views import register_blueprints
+from views import published, register_blueprints
 from views import security
 from views.db import init_app as init_db
 
@@ -46,5 +46,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     init_db(app)
     security.init_app(app)
+    published.init_app(app)
     register_blueprints(app)
     return app

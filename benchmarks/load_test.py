@@ -70,8 +70,7 @@ def build_dataset(base: Path, reviews: Path = ROOT / "reviews") -> tuple[Path, P
     py = str(BIN / "python")
     run([py, "-m", "ingest", "build", str(reviews), str(data / "reviews.db")])
     run([py, "-m", "ingest", "publish", str(data / "reviews.db"), str(instance / "tracker.db"), str(data / "safeguarding-reviews.db")])
-    run([py, "-m", "search_index", "build", str(data / "reviews.db"), str(data / "search-index"),
-         "--tracker", str(instance / "tracker.db")])
+    run([py, "-m", "search_index", "build", str(data / "reviews.db"), str(data / "search-index")])
     return data, instance
 
 

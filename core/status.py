@@ -207,9 +207,11 @@ def recommendation_brag(status: str, target_date: str | None, action_colours: li
     return "amber" if status in ("awaiting-response", "not-started") else None
 
 
-def ingested_status(action_statuses: list[str | None]) -> str:
-    """A recommendation's status from its ingested agency actions alone (no board tracking yet)."""
-    if not action_statuses:
-        return "not-tracked"
-    return recommendation_status(None, [INGESTED_STATUS.get(s, INGESTED_STATUS[None]) for s in action_statuses],
-                                 board_reviewed=False)
+def action_status(delivery: str, assurance: str) -> str | None:
+    """An action's status in the words of a published action plan (not-started, in-progress,
+    completed, assured), or None when none was reported: what the search's status facet shows."""
+    if delivery in FINISHED:
+        return "assured" if delivery != "closed-without-action" and assurance == "impact-evidenced" else "completed"
+    if delivery in NOT_BEGUN:
+        return "not-started" if delivery == "not-started" else None
+    return "in-progress"

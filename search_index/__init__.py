@@ -5,9 +5,10 @@ The index is built from `data/reviews.db` (never from raw files) into a versione
 keeps serving the old index until the new one is complete.
 
 Public interface:
-- `build_index(db_path, index_dir, statuses=None) -> Path` (statuses: rec_id -> status)
-- `update_status(index_dir, rec_id, status) -> bool` (one recommendation, no rebuild)
-- `SearchService(index_dir)`: `.search(...) -> SearchResults`, `.related(kind, id, limit)`
+- `build_index(db_path, index_dir) -> Path`
+- `SearchService(index_dir)`: `.search(..., statuses=None) -> SearchResults`, `.related(kind, id, limit)`;
+  the index holds no status: the caller passes the current ones (document id -> status) and the
+  status facet and filter are built from them at query time.
 
 URL paths carried by hits (see `records.py`): reviews `/reviews/<id>`, recommendations
 `/recommendations/<id>`, learning points `/reviews/<review-id>#lp-<n>`, agency actions
@@ -16,7 +17,7 @@ URL paths carried by hits (see `records.py`): reviews `/reviews/<id>`, recommend
 """
 from __future__ import annotations
 
-from search_index.build import build_index, update_status
+from search_index.build import build_index
 from search_index.service import SearchResults, SearchService
 
-__all__ = ["build_index", "update_status", "SearchService", "SearchResults"]
+__all__ = ["build_index", "SearchService", "SearchResults"]

@@ -2,10 +2,12 @@
 
 When a searcher opens, each facet field's postings are read once into `{value: set(docnums)}`.
 Filtering is then set algebra and counting is set intersection (both in C), instead of walking
-every matching document's stored values on every request.
+every matching document's stored values on every request. The status facet is not in the index:
+`with_facet` adds sets built at query time from the tracker's current statuses.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 
 from whoosh.searching import Searcher
@@ -29,6 +31,12 @@ class FacetCache:
                     value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
                     values[value] = frozenset(reader.postings(fieldname, term).all_ids())
             self.sets[facet] = values
+
+    def with_facet(self, facet: str, values: dict[str, frozenset[int]]) -> "FacetCache":
+        """This cache plus one facet computed elsewhere (shares every other set)."""
+        view = copy.copy(self)
+        view.sets = {**self.sets, facet: values}
+        return view
 
     def filter_docs(self, filters: Mapping | None) -> frozenset[int] | None:
         """Docs passing every facet filter (values within one facet are alternatives); None = no filter."""

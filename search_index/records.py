@@ -3,12 +3,13 @@ recommendation, agency action and source paragraph.
 
 A record is a plain dict (stored whole in the index) with: kind, id, review_id, review_title,
 title (a short label), heading, content, url, year, date (YYYYMMDD int for sorting), review_type,
-themes, agencies, status, wording, page.
+themes, agencies, wording, page. No status: statuses change with the tracker, so the search
+service gets them at query time (`SearchService.search(statuses=...)`).
 
 URLs: `/reviews/<id>`, `/recommendations/<id>`, `/reviews/<review-id>#lp-<n>`,
 `/reviews/<review-id>#action-<action-id>`, `/reviews/<review-id>/documents/<file>#p-<seq>`.
 Paragraphs and learning points inherit their review's themes when they have none of their own;
-actions inherit their recommendation's themes. An action's `status` is its own delivery status.
+actions inherit their recommendation's themes.
 """
 from __future__ import annotations
 
@@ -18,9 +19,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote
-
-NOT_TRACKED = "not-tracked"
-
 
 def _date_key(published: str | None) -> int:
     """`2022-03` -> 20220300, so undated reviews sort last when newest comes first."""
@@ -33,16 +31,6 @@ def _links(conn: sqlite3.Connection, sql: str) -> dict[str, list[str]]:
     for key, value in conn.execute(sql):
         if value not in out[key]:
             out[key].append(value)
-    return out
-
-
-def normalise_statuses(statuses: Mapping | None, aliases: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Accept rec_id -> status or rec_id -> {"status": ...}; statuses follow retired aliases."""
-    out: dict[str, str] = {}
-    for rec_id, value in (statuses or {}).items():
-        status = value.get("status") if isinstance(value, Mapping) else value
-        if isinstance(rec_id, str) and isinstance(status, str) and status:
-            out[(aliases or {}).get(rec_id, rec_id)] = status
     return out
 
 
@@ -72,19 +60,17 @@ def hit_title(record: Mapping) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def read_records(db_path: str | Path, statuses: Mapping | None = None) -> Iterator[dict]:
+def read_records(db_path: str | Path) -> Iterator[dict]:
     """Yield every searchable record from a reviews database (opened read-only)."""
     conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
-        yield from _records(conn, statuses)
+        yield from _records(conn)
     finally:
         conn.close()
 
 
-def _records(conn: sqlite3.Connection, statuses: Mapping | None) -> Iterator[dict]:
-    aliases = dict(conn.execute("SELECT old_id, new_id FROM recommendation_aliases").fetchall())
-    status_of = normalise_statuses(statuses, aliases)
+def _records(conn: sqlite3.Connection) -> Iterator[dict]:
     review_themes = _links(conn, "SELECT review_id, theme FROM review_themes ORDER BY rowid")
     lp_themes = _links(conn, "SELECT learning_point_id, theme FROM learning_point_themes ORDER BY rowid")
     rec_themes = _links(conn, "SELECT recommendation_id, theme FROM recommendation_themes ORDER BY rowid")
@@ -103,7 +89,7 @@ def _records(conn: sqlite3.Connection, statuses: Mapping | None) -> Iterator[dic
             "date": _date_key(review["published"]) if review else 0,
             "review_type": review["review_type"] if review else None,
             "themes": list(review_themes.get(review_id, [])),
-            "agencies": [], "status": None, "wording": None, "page": None,
+            "agencies": [], "wording": None, "page": None,
         }
 
     for rid, row in reviews.items():
@@ -127,7 +113,7 @@ def _records(conn: sqlite3.Connection, statuses: Mapping | None) -> Iterator[dic
             "title": f"Recommendation {row['number']}", "content": row["text"] or "",
             "page": row["page"], "themes": list(rec_themes.get(row["id"], [])),
             "agencies": list(rec_agencies.get(row["id"], [])), "wording": row["wording"],
-            "status": status_of.get(row["id"], NOT_TRACKED), "url": f"/recommendations/{quote(row['id'])}",
+            "url": f"/recommendations/{quote(row['id'])}",
         }
     for row in conn.execute("SELECT * FROM agency_actions ORDER BY review_id, rowid"):
         rec = base(row["review_id"])
@@ -137,7 +123,7 @@ def _records(conn: sqlite3.Connection, statuses: Mapping | None) -> Iterator[dic
             else "Agency action",
             "content": row["action"] or "", "agencies": [row["agency"]] if row["agency"] else [],
             "themes": rec_themes.get(row["recommendation_id"]) or rec["themes"],
-            "status": row["status"], "recommendation_id": row["recommendation_id"],
+            "recommendation_id": row["recommendation_id"],
             "url": f"/reviews/{quote(row['review_id'])}#action-{quote(row['id'])}",
         }
     # A paragraph that is word for word a learning point or recommendation already indexed would

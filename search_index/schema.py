@@ -19,10 +19,10 @@ EXACT_ANALYZER = StandardAnalyzer(stoplist=None, minsize=1)
 # query-time boost for each stemmed text field
 TEXT_FIELDS: dict[str, float] = {"heading": 4.0, "text": 2.0, "body": 1.0}
 
-# facet / filter name -> index field
+# facet / filter name -> index field (`status` is not indexed: it comes from the tracker at query time)
 FACETS: dict[str, str] = {
     "kind": "kind", "theme": "theme", "agency": "agency", "review": "review",
-    "year": "year", "type": "type", "status": "status", "wording": "wording",
+    "year": "year", "type": "type", "wording": "wording",
 }
 
 KINDS = vocab.slugs("result_kinds")
@@ -38,7 +38,6 @@ def make_schema() -> Schema:
         agency=KEYWORD(commas=True),
         year=ID,
         type=ID,
-        status=ID,
         wording=ID,
         date=NUMERIC(int, bits=32, sortable=True),
         heading=TEXT(analyzer=STEM_ANALYZER),
@@ -62,7 +61,6 @@ def index_fields(record: dict) -> dict:
         "agency": ",".join(record.get("agencies") or []),
         "year": str(record["year"]) if record.get("year") else "",
         "type": record.get("review_type") or "",
-        "status": record.get("status") or "",
         "wording": record.get("wording") or "",
         "date": int(record.get("date") or 0),
         "heading": heading,

@@ -1,5 +1,9 @@
 """The app's long-lived searcher: one open Whoosh searcher shared across requests, reopened only
-when the index changes (a new version behind CURRENT, or a status update committed in place).
+when the index changes (a new version behind CURRENT).
+
+Statuses are not in the index: a caller passes the current ones (document id -> status, from the
+tracker) and the status facet, filter and each hit's status come from them, as sets of document
+numbers like every other facet.
 """
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +120,26 @@ class _Opened:
         self._local = threading.local()
         self._searchers: list = []
         self._searchers_lock = threading.Lock()
+        self._docnums: dict[str, int | None] = {}  # document id -> number, filled as statuses ask
+        self._status_sets: tuple[Mapping, dict[str, frozenset[int]]] | None = None
+
+    def status_sets(self, statuses: Mapping[str, str]) -> dict[str, frozenset[int]]:
+        """status -> document numbers, for the given id -> status mapping (the last one is kept,
+        so a caller that passes the same mapping object again pays nothing)."""
+        last = self._status_sets
+        if last is not None and last[0] is statuses:
+            return last[1]
+        searcher = self.searcher()
+        grouped: dict[str, set[int]] = defaultdict(set)
+        for doc_id, status in statuses.items():
+            if doc_id not in self._docnums:
+                self._docnums[doc_id] = searcher.document_number(id=doc_id)
+            docnum = self._docnums[doc_id]
+            if docnum is not None and status:
+                grouped[status].add(docnum)
+        sets = {status: frozenset(docs) for status, docs in grouped.items()}
+        self._status_sets = (statuses, sets)
+        return sets
 
     def searcher(self):
         searcher = getattr(self._local, "searcher", None)
@@ -187,7 +212,8 @@ class SearchService:
     # -- searching ---------------------------------------------------------------------------
 
     def search(self, q: object = "", filters: dict | None = None, page: object = 1, per_page: object = 20,
-               sort: object = "relevance", facets: bool = True, spelling: bool = True) -> SearchResults:
+               sort: object = "relevance", facets: bool = True, spelling: bool = True,
+               statuses: Mapping[str, str] | None = None) -> SearchResults:
         """One page of results for `q` within `filters` (facet -> allowed values).
 
         All words first; then what names the same theme or agency; when that finds fewer than
@@ -196,22 +222,25 @@ class SearchService:
         (`corrected_from` holds what was typed) unless `spelling=False`. An empty query with
         filters lists the filtered documents; an empty query without filters returns nothing
         (but the facet counts for the whole index). `facets=False` skips the facet counts.
+        `statuses` (document id -> status) gives the status facet, filter and hit field; without
+        it a status filter matches nothing.
         """
         page = _int(page, 1, 1, MAX_PAGE)
         per_page = _int(per_page, 20, 1, MAX_PER_PAGE)
         sort = sort if sort in ("relevance", "date") else "relevance"
         filters = filters if isinstance(filters, dict) else {}
+        statuses = statuses if isinstance(statuses, Mapping) else {}
         opened = self._current()
         parsed = parse(q, self.synonyms)
         if opened is None:
             return SearchResults(page=page, query=parsed.text, index_missing=True)
         try:
-            results = self._search(opened, parsed, filters, page, per_page, sort, facets)
+            results = self._search(opened, parsed, filters, page, per_page, sort, facets, statuses)
             if results.total == 0 and spelling and parsed.query is not None:
                 corrected = self._corrected(opened, parsed)
                 if corrected:
                     again = self._search(opened, parse(corrected, self.synonyms), filters, page, per_page,
-                                         sort, facets)
+                                         sort, facets, statuses)
                     if again.total:
                         again.corrected_from = parsed.text
                         return again
@@ -221,8 +250,9 @@ class SearchService:
             return SearchResults(page=page, query=parsed.text)
 
     def _search(self, opened: _Opened, parsed: Parsed, filters: dict, page: int, per_page: int,
-                sort: str, want_facets: bool) -> SearchResults:
-        searcher, cache = opened.searcher(), opened.facets
+                sort: str, want_facets: bool, statuses: Mapping[str, str]) -> SearchResults:
+        searcher = opened.searcher()
+        cache = opened.facets.with_facet("status", opened.status_sets(statuses))
         allowed = cache.filter_docs(filters)
         if allowed is not None and not allowed:
             return SearchResults(page=page, query=parsed.text, facets=cache.counts(set()) if want_facets else {})
@@ -245,7 +275,8 @@ class SearchService:
         else:
             ranked = self._rank(opened, tiers, need)
         start = (page - 1) * per_page
-        hits = [self._hit(searcher, docnum, score, parsed) for docnum, score in ranked[start:start + per_page]]
+        hits = [self._hit(searcher, docnum, score, parsed, statuses)
+                for docnum, score in ranked[start:start + per_page]]
         suggestion = self._suggest(searcher, parsed) if total == 0 else None
         return SearchResults(hits=hits, total=total, page=page, pages=math.ceil(total / per_page),
                              facets=cache.counts(found) if want_facets else {}, suggestion=suggestion,
@@ -313,9 +344,11 @@ class SearchService:
         opened.searcher().search_with_collector(tier.query, _Within(top, docs))
         return [(-negated, score) for score, negated in sorted(top.items, reverse=True)]
 
-    def _hit(self, searcher, docnum: int, score: float, parsed: Parsed) -> dict:
+    def _hit(self, searcher, docnum: int, score: float, parsed: Parsed,
+             statuses: Mapping[str, str] | None = None) -> dict:
         record = searcher.stored_fields(docnum)["doc"]
         out = {name: record.get(name) for name in HIT_FIELDS}
+        out["status"] = (statuses or {}).get(record.get("id"))
         out["label"] = record.get("title")
         out["title"] = hit_title(record)
         out["snippet"] = snippet(record.get("content") or "", parsed.stems, parsed.prefixes)

@@ -372,19 +372,27 @@ def test_no_secret_reaches_the_site(server):
         assert secret not in text  # ... and nothing private is
 
 
-def test_the_site_sees_update_status_without_a_restart(server, public_db):
-    """The tracker's live update (tracker.publish.update_status) shows at once: served without -i."""
-    from tracker.publish import update_status
+def test_the_site_sees_a_tracker_change_without_a_restart(server, public_db):
+    """After a tracker change the app refreshes the live file (tracker.publish.refresh): it shows at
+    once, because it is served without -i."""
+    from tracker import store
+    from tracker.publish import refresh
+
+    folder = public_db.parent
 
     def current() -> dict:
         rows = query(server, "recommendation_status", recommendation_id="baby-q-2019-rec-s1")
         return {k: rows[0][k] for k in ("response", "status")}
 
     before = current()
-    update_status(public_db, [{"recommendation_id": "baby-q-2019-rec-s1", "response": "awaiting-response",
-                               "status": "awaiting-response"}], [])
+    tracker = store.connect(folder / "tracker.db")
+    tracker.execute("insert into recommendation_tracking (recommendation_id, response, version, updated_at) "
+                    "values ('baby-q-2019-rec-s1', 'awaiting-response', 1, '2024-01-01T00:00:00')")
     try:
+        refresh(public_db, folder / "reviews.db", folder / "tracker.db")
         assert current() == {"response": "awaiting-response", "status": "awaiting-response"}
     finally:
-        update_status(public_db, [{"recommendation_id": "baby-q-2019-rec-s1", **before}], [])
+        tracker.execute("delete from recommendation_tracking where recommendation_id = 'baby-q-2019-rec-s1'")
+        tracker.close()
+        refresh(public_db, folder / "reviews.db", folder / "tracker.db")
     assert current() == before

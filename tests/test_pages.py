@@ -327,7 +327,7 @@ def test_empty_search_shows_form_without_results(client):
 class FakeService:
     """Stands in for SearchService to show many pages without a large index."""
 
-    def search(self, q, filters, page=1, per_page=20, sort="relevance", spelling=True):
+    def search(self, q, filters, page=1, per_page=20, sort="relevance", spelling=True, statuses=None):
         hit = {"kind": "recommendation", "id": "child-t-2022-rec-1", "review_id": "child-t-2022",
                "review_title": "Child T", "title": "Recommendation 1", "url": "/recommendations/child-t-2022-rec-1",
                "year": 2022, "status": "in-progress", "wording": "published", "page": 9,

@@ -80,9 +80,12 @@ def test_without_tracker_every_recommendation_gets_a_derived_status(public_no_tr
         "baby-q-2019-rec-s1": "not-tracked",
         "family-w-2024-rec-1": "not-tracked",
     }
+    # the recommendation's own target date is the board's (none yet), as the site shows it; the
+    # plan's dates stay on the actions, which are published from the sources as they reported them
     assert rows(public_no_tracker, "select target_date from recommendation_status "
-                "where recommendation_id = 'child-t-2022-rec-2'") == [("2023-03-31",)]
-    assert rows(public_no_tracker, "select count(*) from action_status") == [(0,)]
+                "where recommendation_id = 'child-t-2022-rec-2'") == [(None,)]
+    assert rows(public_no_tracker, "select action_id, delivery, target_date from action_status order by 1") == [
+        ("child-t-2022-act-1", "in-progress", "2022-12-31"), ("child-t-2022-act-2", "complete", "2023-03-31")]
 
 
 def test_public_db_is_a_full_copy_of_reviews_db(reviews_db_path, public_no_tracker):
@@ -103,20 +106,22 @@ def test_public_db_is_a_full_copy_of_reviews_db(reviews_db_path, public_no_track
     (["assured", "assured"], "in-progress"),
     (["completed", None], "in-progress"),
 ])
-def test_derived_status(statuses, expected):
-    assert pub.derived_status(statuses) == expected
-
-
-@pytest.mark.parametrize("statuses", [
-    [None], ["not-started"], ["in-progress"], ["completed"], ["assured"], ["completed", "assured"],
-    ["completed", None], ["not-started", None], ["assured", "in-progress"],
-])
-def test_derived_status_agrees_with_the_tracker(statuses):
-    """The fallback must say what the tracker would say about the same ingested actions."""
+def test_status_from_reported_actions_alone(statuses, expected):
     from core.status import INGESTED_STATUS, recommendation_status
 
-    assert pub.derived_status(statuses) == recommendation_status(
-        None, [INGESTED_STATUS[s] for s in statuses], board_reviewed=False)
+    assert recommendation_status(None, [INGESTED_STATUS[s] for s in statuses], board_reviewed=False) == expected
+
+
+def test_no_tracker_and_an_empty_tracker_publish_the_same(reviews_db_path, public_no_tracker, tmp_path):
+    """One rule, one path: publishing before the tracker exists gives what an empty tracker gives."""
+    from tracker import store
+
+    store.connect(tmp_path / "empty-tracker.db").close()
+    target = tmp_path / "public-empty.db"
+    pub.publish(reviews_db_path, tmp_path / "empty-tracker.db", target)
+    for table in ("recommendation_status", "action_status"):
+        assert rows(target, f"select * from {table} order by 1") == \
+            rows(public_no_tracker, f"select * from {table} order by 1"), table
 
 
 def test_with_tracker_statuses_come_from_the_tracker_and_nothing_private_leaks(reviews_db_path, tmp_path):
@@ -193,52 +198,48 @@ def test_tracker_rows_whitelist_columns(reviews_db_path, tmp_path, monkeypatch):
     assert rows(target, "select action_id, delivery from action_status") == [("family-w-2024-act-t1", "not-started")]
 
 
-def test_update_status_upserts_in_place(public_no_tracker):
-    counts = pub.update_status(
-        public_no_tracker,
-        [{"recommendation_id": "family-w-2024-rec-1", "response": "accepted", "status": "not-started",
-          "updated_by": "Editor Sentinel"}],
-        [{"action_id": "family-w-2024-act-t1", "recommendation_id": "family-w-2024-rec-1",
-          "agency": "safeguarding-partnership", "delivery": "not-started", "public_evidence": "Toolkit relaunched"}],
-    )
-    assert counts == (1, 1)
+def test_refresh_rewrites_the_live_statuses_in_place(reviews_db_path, public_no_tracker, tmp_path):
+    tracker_db = make_tracker_db(tmp_path / "tracker.db", reviews_db_path)
+    counts = pub.refresh(public_no_tracker, reviews_db_path, tracker_db)
+    assert counts == (4, 2)
     assert rows(public_no_tracker, "select response, status from recommendation_status "
-                "where recommendation_id = 'family-w-2024-rec-1'") == [("accepted", "not-started")]
-    # A partial row changes only the columns it names.
-    pub.update_status(public_no_tracker, [{"recommendation_id": "family-w-2024-rec-1", "status": "in-progress"}], [])
-    assert rows(public_no_tracker, "select response, status from recommendation_status "
-                "where recommendation_id = 'family-w-2024-rec-1'") == [("accepted", "in-progress")]
+                "where recommendation_id = 'child-t-2022-rec-1'") == [("accepted", "in-progress")]
     assert rows(public_no_tracker, "select count(*) from recommendation_status") == [(4,)]
-    # The FTS index follows the upsert (triggers), so Datasette's ?_search finds it.
-    assert rows(public_no_tracker, "select rowid from action_status_fts where action_status_fts match 'relaunched'") \
-        == rows(public_no_tracker, "select rowid from action_status where action_id = 'family-w-2024-act-t1'")
-    assert "Editor Sentinel" not in all_text(public_no_tracker)
+    # The FTS index follows the rewrite (triggers), so Datasette's ?_search finds it.
+    assert rows(public_no_tracker, "select rowid from action_status_fts where action_status_fts match 'referrals'") \
+        == rows(public_no_tracker, "select rowid from action_status where action_id = 'child-t-2022-act-1'")
+    text = all_text(public_no_tracker)
+    assert all(secret not in text for secret in SECRETS.values())
 
 
-def test_update_status_is_one_transaction(public_no_tracker):
+def test_refresh_is_one_transaction(reviews_db_path, public_no_tracker, monkeypatch):
     before = rows(public_no_tracker, "select * from recommendation_status order by 1")
+    actions_before = rows(public_no_tracker, "select * from action_status order by 1")
+    monkeypatch.setattr(pub, "tracker_rows", lambda *args: (
+        [{"recommendation_id": "family-w-2024-rec-1", "status": "in-progress"}],
+        [{"action_id": "x-act-1", "delivery": object()}]))  # cannot be bound: the whole call fails
     with pytest.raises(sqlite3.Error):
-        pub.update_status(
-            public_no_tracker,
-            [{"recommendation_id": "family-w-2024-rec-1", "status": "in-progress"}],
-            [{"action_id": "x-act-1", "delivery": object()}],  # cannot be bound: the whole call fails
-        )
+        pub.refresh(public_no_tracker, reviews_db_path, "tracker.db")
     assert rows(public_no_tracker, "select * from recommendation_status order by 1") == before
-    assert rows(public_no_tracker, "select count(*) from action_status") == [(0,)]
+    assert rows(public_no_tracker, "select * from action_status order by 1") == actions_before
 
 
-def test_update_status_follows_aliases_and_drops_unknown_recommendations(public_no_tracker):
-    conn = sqlite3.connect(public_no_tracker)
+def test_refresh_follows_aliases(reviews_db_path, public_no_tracker, tmp_path):
+    """A status tracked under a retired id shows on the recommendation that replaced it."""
+    from tracker import store
+
+    conn = sqlite3.connect(reviews_db_path)
     conn.execute("insert into recommendation_aliases values ('baby-q-2019-rec-s9', 'baby-q-2019-rec-s1', 'test')")
     conn.commit()
     conn.close()
-    pub.update_status(public_no_tracker, [
-        {"recommendation_id": "baby-q-2019-rec-s9", "status": "awaiting-response"},
-        {"recommendation_id": "no-such-rec", "status": "completed"},
-    ], [])
+    tracker = store.connect(tmp_path / "tracker.db")
+    tracker.execute("insert into recommendation_tracking (recommendation_id, response, version, updated_at) "
+                    "values ('baby-q-2019-rec-s9', 'awaiting-response', 1, '2024-01-01T00:00:00')")
+    tracker.close()
+    pub.refresh(public_no_tracker, reviews_db_path, tmp_path / "tracker.db")
     got = dict(rows(public_no_tracker, "select recommendation_id, status from recommendation_status"))
     assert got["baby-q-2019-rec-s1"] == "awaiting-response"
-    assert "no-such-rec" not in got and "baby-q-2019-rec-s9" not in got
+    assert "baby-q-2019-rec-s9" not in got
 
 
 def test_publish_command(reviews_db_path, tmp_path):

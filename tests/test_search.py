@@ -1,5 +1,5 @@
 """The search engine (issue 4): index build and swap, ranking, synonyms, prefixes, phrases, facets,
-snippets, suggestions, related learning, hostile queries and status updates."""
+snippets, suggestions, related learning, hostile queries and statuses given at query time."""
 from __future__ import annotations
 
 import copy
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import search_index.build as build_module
 from ingest.load import write_database
-from search_index import SearchService, build_index, store, update_status
+from search_index import SearchService, build_index, store
 from search_index.__main__ import cli
 from search_index.query import MAX_QUERY_CHARS, clean
 from tests.sample_data import SAMPLE_RECORDS
@@ -45,6 +45,13 @@ EXTRA = [
 ]
 
 
+# What the tracker says at query time (the index holds no status): recommendation 1 is in
+# progress, the others untracked; the two actions as their plan reported them.
+STATUSES = {"child-t-2022-rec-1": "in-progress", "child-t-2022-rec-2": "not-tracked",
+            "baby-q-2019-rec-s1": "not-tracked", "family-w-2024-rec-1": "not-tracked",
+            "child-t-2022-act-1": "in-progress", "child-t-2022-act-2": "completed"}
+
+
 def ids(results) -> list[str]:
     return [hit["id"] for hit in results.hits]
 
@@ -52,7 +59,7 @@ def ids(results) -> list[str]:
 @pytest.fixture(scope="module")
 def service(sample_db_path, tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("index")
-    build_index(sample_db_path, index_dir, {"child-t-2022-rec-1": "in-progress"})
+    build_index(sample_db_path, index_dir)
     svc = SearchService(index_dir)
     yield svc
     svc.close()
@@ -124,7 +131,7 @@ def test_or_and_not(service):
 # -- facets, filters, pagination, sorting -----------------------------------------------------------
 
 def test_facet_counts(service):
-    results = service.search("school", per_page=50)
+    results = service.search("school", per_page=50, statuses=STATUSES)
     assert results.total == len(results.hits) == 5
     assert dict(results.facets["kind"]) == {"action": 1, "learning-point": 1, "recommendation": 1,
                                             "review": 1, "paragraph": 1}
@@ -150,7 +157,7 @@ def test_facet_counts(service):
     ({"kind": ["no-such-kind"]}, set()),
 ])
 def test_filters_without_a_query(service, filters, expected):
-    assert set(ids(service.search("", filters, per_page=100))) == expected
+    assert set(ids(service.search("", filters, per_page=100, statuses=STATUSES))) == expected
 
 
 def test_filter_narrows_a_query_and_its_facets(service):
@@ -180,7 +187,8 @@ def test_sort_by_date(service):
 
 
 def test_hit_fields(service):
-    hit = next(h for h in service.search("referral mechanism").hits if h["kind"] == "recommendation")
+    hit = next(h for h in service.search("referral mechanism", statuses=STATUSES).hits
+               if h["kind"] == "recommendation")
     assert hit["url"] == "/recommendations/child-t-2022-rec-1"
     assert hit["review_title"] == "Child Safeguarding Practice Review: Child T"
     assert hit["status"] == "in-progress" and hit["wording"] == "published" and hit["page"] == 9
@@ -339,36 +347,35 @@ def test_failed_build_leaves_live_index(reviews_db_path, tmp_path, monkeypatch):
     assert store.current_version(index_dir) == live and not list(index_dir.glob("tmp-*"))
 
 
-def test_update_status_without_rebuild(reviews_db_path, tmp_path):
+def test_a_status_change_shows_in_the_next_search_without_a_rebuild(reviews_db_path, tmp_path):
     index_dir = tmp_path / "index"
-    build_index(reviews_db_path, index_dir, {"family-w-2024-rec-1": {"status": "not-started"}})
+    build_index(reviews_db_path, index_dir)
     svc = SearchService(index_dir)
-    assert ids(svc.search("", {"status": ["not-started"], "kind": ["recommendation"]})) == ["family-w-2024-rec-1"]
-    assert update_status(index_dir, "family-w-2024-rec-1", "assured")
-    assert svc.search("", {"status": ["not-started"], "kind": ["recommendation"]}).total == 0
-    assert ids(svc.search("", {"status": ["assured"]})) == ["family-w-2024-rec-1"]
-    assert svc.search("neglect toolkit").hits[0]["status"] == "assured"
-    assert svc.search('"neglect"').total == 3  # the re-indexed document is not duplicated
-    assert not update_status(index_dir, "no-such-rec", "assured")
-    assert not update_status(index_dir, "family-w-2024-lp-1", "assured")
-    assert not update_status(tmp_path / "missing", "family-w-2024-rec-1", "assured")
+    before = {"family-w-2024-rec-1": "not-started"}
+    assert ids(svc.search("", {"status": ["not-started"], "kind": ["recommendation"]}, statuses=before)) \
+        == ["family-w-2024-rec-1"]
+    after = {"family-w-2024-rec-1": "assured"}
+    assert svc.search("", {"status": ["not-started"], "kind": ["recommendation"]}, statuses=after).total == 0
+    assert ids(svc.search("", {"status": ["assured"]}, statuses=after)) == ["family-w-2024-rec-1"]
+    assert svc.search("neglect toolkit", statuses=after).hits[0]["status"] == "assured"
+    assert svc.search('"neglect"', statuses=after).total == 3  # nothing re-indexed, nothing duplicated
+    unknown = {"no-such-rec": "assured", "family-w-2024-lp-1": ""}
+    assert svc.search("", {"status": ["assured"]}, statuses=unknown).total == 0
+    assert svc.search("", {"status": ["assured"]}).total == 0  # no statuses given: the filter matches nothing
     svc.close()
 
 
-def test_status_update_during_build_survives_the_swap(reviews_db_path, tmp_path, monkeypatch):
+def test_statuses_are_not_in_the_index_so_a_rebuild_cannot_lose_one(reviews_db_path, tmp_path):
     index_dir = tmp_path / "index"
     build_index(reviews_db_path, index_dir)
-    real_write = build_module.write_records
-
-    def write_then_update(path, records, **kwargs):
-        count = real_write(path, records, **kwargs)
-        assert update_status(index_dir, "child-t-2022-rec-2", "completed")
-        return count
-
-    monkeypatch.setattr(build_module, "write_records", write_then_update)
-    build_index(reviews_db_path, index_dir, {"child-t-2022-rec-2": "in-progress"})
     svc = SearchService(index_dir)
-    assert ids(svc.search("", {"status": ["completed"], "kind": ["recommendation"]})) == ["child-t-2022-rec-2"]
+    statuses = {"child-t-2022-rec-2": "completed"}
+    assert ids(svc.search("", {"status": ["completed"], "kind": ["recommendation"]}, statuses=statuses)) \
+        == ["child-t-2022-rec-2"]
+    build_index(reviews_db_path, index_dir)  # a new version behind CURRENT
+    assert ids(svc.search("", {"status": ["completed"], "kind": ["recommendation"]}, statuses=statuses)) \
+        == ["child-t-2022-rec-2"]
+    assert not list(index_dir.glob("*journal*")) and not (index_dir / ".lock").exists()
     svc.close()
 
 

@@ -24,11 +24,19 @@ def _today(today: date | None) -> date:
 def recommendation_statuses(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection,
                             today: date | None = None) -> dict[str, dict]:
     """rec id -> response, status, brag, target_date, updated, for every current recommendation."""
-    today = _today(today)
+    rec_rows, _ = export_rows(tracker_conn, reviews_conn, today)
+    return {row.pop("recommendation_id"): row for row in rec_rows}
+
+
+def search_statuses(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection) -> dict[str, str]:
+    """Search document id -> status: each recommendation's public status and each action's."""
     loaded = state_mod.load(tracker_conn, reviews_conn)
-    return {rec_id: {"response": rec.response, "status": rec.status(), "brag": rec.brag(today),
-                     "target_date": rec.target_date, "updated": rec.last_updated()}
-            for rec_id, rec in loaded.recommendations.items()}
+    out = {rec_id: rec.status() for rec_id, rec in loaded.recommendations.items()}
+    for action in loaded.all_actions():
+        status = statuses.action_status(action.delivery, action.assurance)
+        if status:
+            out[action.action_id] = status
+    return out
 
 
 def public_timeline(tracker_conn: sqlite3.Connection, rec_id: str,
@@ -75,17 +83,15 @@ def action_states(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connec
     return out
 
 
-def _export(loaded: state_mod.TrackerState, today: date, only: str | None = None) -> tuple[list[dict], list[dict]]:
+def _export(loaded: state_mod.TrackerState, today: date) -> tuple[list[dict], list[dict]]:
+    """The one place a recommendation's public status row is made: pages, open data and search use it."""
     rec_rows, action_rows = [], []
     for rec_id, rec in loaded.recommendations.items():
-        if only is not None and rec_id != only:
-            continue
         rec_rows.append({"recommendation_id": rec_id, "response": rec.response, "status": rec.status(),
                          "brag": rec.brag(today), "target_date": rec.target_date, "updated": rec.last_updated()})
         for a in rec.live_actions():
             action_rows.append(_action_row(a))
-    if only is None:
-        action_rows += [_action_row(a) for a in loaded.unlinked_actions if not a.orphaned]
+    action_rows += [_action_row(a) for a in loaded.unlinked_actions if not a.orphaned]
     return rec_rows, action_rows
 
 
@@ -96,7 +102,6 @@ def _action_row(a: state_mod.ActionState) -> dict:
 
 
 def export_rows(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection,
-                today: date | None = None, only: str | None = None) -> tuple[list[dict], list[dict]]:
-    """(recommendation_status rows, action_status rows) with exactly public.db's columns
-    (only one recommendation's when `only` names it)."""
-    return _export(state_mod.load(tracker_conn, reviews_conn), _today(today), only)
+                today: date | None = None) -> tuple[list[dict], list[dict]]:
+    """(recommendation_status rows, action_status rows) with exactly public.db's columns."""
+    return _export(state_mod.load(tracker_conn, reviews_conn), _today(today))

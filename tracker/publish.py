@@ -15,8 +15,8 @@ from pathlib import Path
 import click
 import sqlite_utils
 
-from core import status
 from ingest.atomic import replacing
+from tracker import store
 from tracker.public import export_rows
 
 REC_COLUMNS = ("recommendation_id", "response", "status", "brag", "target_date", "updated")
@@ -68,83 +68,34 @@ def _create_status_tables(db: sqlite_utils.Database) -> None:
     db.execute(OVERVIEW_SQL)
 
 
-derived_status = status.ingested_status
-
-
-def derived_rows(conn: sqlite3.Connection) -> list[dict]:
-    """One status row per recommendation, derived from the sources' agency actions."""
-    actions: dict[str, list[sqlite3.Row]] = {}
-    for row in conn.execute(
-        "select recommendation_id, status, due, reported from agency_actions "
-        "where recommendation_id is not null"
-    ):
-        actions.setdefault(row[0], []).append(row)
-    rows = []
-    for (rec_id,) in conn.execute("select id from recommendations order by id"):
-        acts = actions.get(rec_id, [])
-        dues = [a[2] for a in acts if a[2]]
-        reported = [a[3] for a in acts if a[3]]
-        rows.append({
-            "recommendation_id": rec_id, "response": None,
-            "status": derived_status([a[1] for a in acts]), "brag": None,
-            "target_date": max(dues) if dues else None, "updated": max(reported) if reported else None,
-        })
-    return rows
-
-
 def _clean(rows: Iterable[Mapping], columns: tuple[str, ...], key: str) -> list[dict]:
-    """Keep only whitelisted columns; rows without their key are dropped."""
-    out = []
-    for row in rows:
-        row = dict(row)
-        if row.get(key):
-            out.append({c: row[c] for c in columns if c in row})
-    return out
+    """Keep only whitelisted columns (every one, None when missing); rows without their key are dropped."""
+    return [{c: row.get(c) for c in columns} for row in map(dict, rows) if row.get(key)]
 
 
-def _resolve(conn: sqlite3.Connection, rows: list[dict], required: bool) -> list[dict]:
-    """Follow recommendation aliases; drop rows whose recommendation is not (or no longer) published."""
-    known = {r[0] for r in conn.execute("select id from recommendations")}
-    aliases = dict(conn.execute("select old_id, new_id from recommendation_aliases").fetchall())
-    out = []
-    for row in rows:
-        rec_id = row.get("recommendation_id")
-        if rec_id and rec_id not in known and aliases.get(rec_id) in known:
-            row = {**row, "recommendation_id": aliases[rec_id]}
-        elif rec_id and rec_id not in known:
-            if required:
-                continue
-            row = {**row, "recommendation_id": None}
-        out.append(row)
-    return out
-
-
-def _upsert(conn: sqlite3.Connection, table: str, key: str, rows: list[dict]) -> None:
-    """Insert or update each row by primary key, touching only the columns the row gives."""
-    for row in rows:
-        cols = list(row)  # already limited to whitelisted names by _clean
-        updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != key)
-        sql = (
-            f"insert into {table} ({', '.join(cols)}) values ({', '.join(':' + c for c in cols)}) "
-            f"on conflict({key}) do " + (f"update set {updates}" if updates else "nothing")
-        )
-        conn.execute(sql, row)
-
-
-def _apply(conn: sqlite3.Connection, rec_rows: Iterable[Mapping], action_rows: Iterable[Mapping]) -> tuple[int, int]:
-    recs = _resolve(conn, _clean(rec_rows, REC_COLUMNS, "recommendation_id"), required=True)
-    acts = _resolve(conn, _clean(action_rows, ACTION_COLUMNS, "action_id"), required=False)
-    _upsert(conn, "recommendation_status", "recommendation_id", recs)
-    _upsert(conn, "action_status", "action_id", acts)
+def write_statuses(conn: sqlite3.Connection, rec_rows: Iterable[Mapping],
+                   action_rows: Iterable[Mapping]) -> tuple[int, int]:
+    """Replace every row of both status tables (in the caller's transaction); FTS follows by trigger."""
+    recs = _clean(rec_rows, REC_COLUMNS, "recommendation_id")
+    acts = _clean(action_rows, ACTION_COLUMNS, "action_id")
+    for table, columns, rows in (("recommendation_status", REC_COLUMNS, recs), ("action_status", ACTION_COLUMNS, acts)):
+        conn.execute(f"delete from {table}")
+        conn.executemany(f"insert into {table} ({', '.join(columns)}) values ({', '.join(':' + c for c in columns)})",
+                         rows)
     return len(recs), len(acts)
 
 
-def tracker_rows(tracker_db: str | os.PathLike, reviews_conn: sqlite3.Connection) -> tuple[list, list] | None:
-    """Rows from `tracker.public.export_rows`, or None when there is no tracker file yet."""
-    if not Path(tracker_db).exists():
-        return None
-    tracker_conn = sqlite3.connect(f"{Path(tracker_db).resolve().as_uri()}?mode=ro", uri=True)
-    tracker_conn.row_factory = sqlite3.Row
+def tracker_rows(tracker_db: str | os.PathLike, reviews_conn: sqlite3.Connection) -> tuple[list, list]:
+    """The public status rows, by the one rule the pages use (`tracker.public.export_rows`).
+
+    With no tracker file yet they are an empty tracker's (made in memory, never written), which
+    are exactly the statuses the site shows before anyone has signed in.
+    """
+    if Path(tracker_db).exists():
+        tracker_conn = sqlite3.connect(f"{Path(tracker_db).resolve().as_uri()}?mode=ro", uri=True)
+        tracker_conn.row_factory = sqlite3.Row
+    else:
+        tracker_conn = store.connect(":memory:")
     try:
         rec_rows, action_rows = export_rows(tracker_conn, reviews_conn)
         return list(rec_rows), list(action_rows)
@@ -174,10 +125,8 @@ def publish(reviews_db: str | os.PathLike, tracker_db: str | os.PathLike, public
             try:
                 source.backup(conn)
                 _create_status_tables(sqlite_utils.Database(conn))
-                tracked = tracker_rows(tracker_db, source)
                 with conn:
-                    n_derived, _ = _apply(conn, derived_rows(conn), [])
-                    n_recs, n_acts = _apply(conn, *tracked) if tracked else (0, 0)
+                    n_recs, n_acts = write_statuses(conn, *tracker_rows(tracker_db, source))
                 leaks = private_findings(conn)
                 if leaks:
                     raise PublishError(f"refusing to publish private-looking data: {', '.join(leaks)}")
@@ -185,16 +134,26 @@ def publish(reviews_db: str | os.PathLike, tracker_db: str | os.PathLike, public
                 conn.close()
     finally:
         source.close()
-    return {"recommendations": n_derived, "tracked_recommendations": n_recs, "tracked_actions": n_acts,
-            "tracker": tracked is not None}
+    tracker = Path(tracker_db).exists()
+    return {"recommendations": n_recs, "tracked_recommendations": n_recs if tracker else 0,
+            "tracked_actions": n_acts if tracker else 0, "tracker": tracker}
 
 
-def update_status(public_db: str | os.PathLike, rec_rows: Iterable[Mapping], action_rows: Iterable[Mapping]) -> tuple[int, int]:
-    """Upsert status rows into the live public.db in one transaction (after a tracker change)."""
+def refresh(public_db: str | os.PathLike, reviews_db: str | os.PathLike, tracker_db: str | os.PathLike) -> tuple[int, int]:
+    """Rewrite the live open data's status tables in one transaction, by the same rule as publish.
+
+    Called after every tracker change, so Datasette shows it at once; and because a BRAG colour
+    depends on the date (an overdue action turns red), also on the first request of each day.
+    """
+    source = sqlite3.connect(f"{Path(reviews_db).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rec_rows, action_rows = tracker_rows(tracker_db, source)
+    finally:
+        source.close()
     conn = sqlite3.connect(public_db, timeout=10)
     try:
         with conn:
-            return _apply(conn, rec_rows, action_rows)
+            return write_statuses(conn, rec_rows, action_rows)
     finally:
         conn.close()
 

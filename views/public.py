@@ -21,7 +21,7 @@ from tracker import public as tracker_public
 from core import status as status_rule
 from core import vocab
 from views import public_queries as queries
-from views import public_search
+from views import public_search, search_statuses
 from views.db import get_db, get_tracker_db
 
 bp = Blueprint("public", __name__)
@@ -132,7 +132,8 @@ def _search_params(per_page_allowed: bool = False) -> tuple[public_search.Search
 
 def _run_search(params: public_search.SearchParams):
     return search_service().search(params.q, params.filters, page=params.page,
-                                   per_page=params.per_page, sort=params.sort, spelling=params.spell)
+                                   per_page=params.per_page, sort=params.sort, spelling=params.spell,
+                                   statuses=search_statuses.current())
 
 
 # --- pages -------------------------------------------------------------------------------
