@@ -19,7 +19,7 @@ VOCABULARY_PATH = Path(__file__).with_name("vocabulary.yml")
 SIGNAL_KINDS = ("themes", "agencies", "rec_types", "statuses")
 # kinds that are names only
 NAMED_KINDS = ("review_types", "result_kinds", "wordings", "brag", "public_statuses", "responses",
-               "delivery", "assurance")
+               "delivery", "assurance", "holdings")
 KINDS = SIGNAL_KINDS + NAMED_KINDS
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

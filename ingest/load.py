@@ -16,6 +16,8 @@ import sqlite_utils
 from core import vocab
 from ingest import ids
 from ingest.atomic import replacing
+from ingest.cited import source_columns
+from ingest.holdings import holdings, holdings_rows
 
 FTS_TABLES = {
     "reviews": ["title", "summary"],
@@ -30,13 +32,21 @@ def create_schema(db: sqlite_utils.Database) -> None:
     """Create every table up front, so an empty build still has the documented schema."""
     db["themes"].create({"slug": str, "name": str, "description": str}, pk="slug")
     db["agencies"].create({"slug": str, "name": str, "description": str}, pk="slug")
+    db["holdings"].create({"slug": str, "name": str, "description": str}, pk="slug")
+    db["cited_documents"].create(
+        {"id": str, "title": str, "publisher": str, "published": str, "description": str}, pk="id")
     db["reviews"].create(
         {
             "id": str, "title": str, "subject": str, "review_type": str, "publisher": str,
             "area": str, "published": str, "year": int, "period": str, "summary": str,
-            "report_url": str, "notes": str,
+            "report_url": str, "notes": str, "holds": str,
         },
         pk="id",
+        foreign_keys=[("holds", "holdings", "slug")],
+    )
+    db["review_addressees"].create(
+        {"review_id": str, "agency": str}, pk=("review_id", "agency"),
+        foreign_keys=[("review_id", "reviews", "id"), ("agency", "agencies", "slug")],
     )
     db["documents"].create(
         {
@@ -52,14 +62,14 @@ def create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("document_id", "documents", "id"), ("review_id", "reviews", "id")],
     )
     db["facts"].create(
-        {"id": str, "review_id": str, "fact": str, "certainty": str, "source_url": str},
+        {"id": str, "review_id": str, "fact": str, "certainty": str, "source_url": str, "source_citation": str},
         pk="id",
         foreign_keys=[("review_id", "reviews", "id")],
     )
     db["learning_points"].create(
         {
             "id": str, "review_id": str, "seq": int, "text": str, "page": int,
-            "document_id": str, "source_url": str, "origin": str,
+            "document_id": str, "source_url": str, "source_citation": str, "origin": str,
         },
         pk="id",
         foreign_keys=[("review_id", "reviews", "id"), ("document_id", "documents", "id")],
@@ -67,7 +77,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["recommendations"].create(
         {
             "id": str, "review_id": str, "number": str, "text": str, "wording": str,
-            "rec_type": str, "page": int, "document_id": str, "source_url": str, "origin": str,
+            "rec_type": str, "page": int, "document_id": str, "source_url": str, "source_citation": str,
+            "origin": str,
         },
         pk="id",
         foreign_keys=[("review_id", "reviews", "id"), ("document_id", "documents", "id")],
@@ -92,7 +103,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["agency_actions"].create(
         {
             "id": str, "review_id": str, "recommendation_id": str, "agency": str, "action": str,
-            "reported": str, "due": str, "status": str, "source_url": str,
+            "reported": str, "due": str, "status": str, "source_url": str, "source_citation": str,
         },
         pk="id",
         foreign_keys=[
@@ -123,20 +134,23 @@ def _review_rows(record: dict, now: str) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {name: [] for name in (
         "reviews", "documents", "paragraphs", "facts", "learning_points", "recommendations",
         "recommendation_aliases", "review_themes", "learning_point_themes",
-        "recommendation_themes", "recommendation_agencies", "agency_actions",
+        "recommendation_themes", "recommendation_agencies", "agency_actions", "review_addressees",
     )}
+    cited = record.get("cited_documents") or {}
     rows["reviews"].append({
         "id": rid,
         **{k: record.get(k) for k in (
             "title", "subject", "review_type", "publisher", "area", "published", "period",
             "summary", "report_url", "notes")},
         "year": _year(record.get("published")),
+        "holds": holdings(record),
     })
+    rows["review_addressees"] = [{"review_id": rid, "agency": a} for a in dict.fromkeys(record.get("addressees", []))]
     rows["review_themes"] = [{"review_id": rid, "theme": t} for t in dict.fromkeys(record.get("themes", []))]
     for n, fact in enumerate(record.get("facts", []), 1):
         rows["facts"].append({
             "id": f"{rid}-fact-{n}", "review_id": rid, "fact": fact["fact"],
-            "certainty": fact.get("certainty", "confirmed"), "source_url": fact.get("source"),
+            "certainty": fact.get("certainty", "confirmed"), **source_columns(fact.get("source"), cited),
         })
     for doc in record.get("documents", []):
         doc_id = f"{rid}/{doc['file']}"
@@ -156,7 +170,7 @@ def _review_rows(record: dict, now: str) -> dict[str, list[dict]]:
         rows["learning_points"].append({
             "id": lp_id, "review_id": rid, "seq": seq, "text": lp["text"], "page": lp.get("page"),
             "document_id": f"{rid}/{lp['document']}" if lp.get("document") else None,
-            "source_url": lp.get("source_url"), "origin": lp.get("origin", "extracted"),
+            **source_columns(lp.get("source_url"), cited), "origin": lp.get("origin", "extracted"),
         })
         rows["learning_point_themes"] += [
             {"learning_point_id": lp_id, "theme": t} for t in dict.fromkeys(lp.get("themes", []))
@@ -167,7 +181,7 @@ def _review_rows(record: dict, now: str) -> dict[str, list[dict]]:
             "id": rec_id, "review_id": rid, "number": str(rec["number"]), "text": rec["text"],
             "wording": rec["wording"], "rec_type": rec.get("rec_type"), "page": rec.get("page"),
             "document_id": f"{rid}/{rec['document']}" if rec.get("document") else None,
-            "source_url": rec.get("source_url"), "origin": rec.get("origin", "extracted"),
+            **source_columns(rec.get("source_url"), cited), "origin": rec.get("origin", "extracted"),
         })
         rows["recommendation_themes"] += [
             {"recommendation_id": rec_id, "theme": t} for t in dict.fromkeys(rec.get("themes", []))
@@ -182,7 +196,7 @@ def _review_rows(record: dict, now: str) -> dict[str, list[dict]]:
             "id": act.get("id") or ids.action_id(rid, seq), "review_id": rid,
             "recommendation_id": ids.recommendation_id(rid, rec_number) if rec_number else None,
             "agency": act.get("agency"), "action": act["action"], "reported": act.get("reported"),
-            "due": act.get("due"), "status": act.get("status"), "source_url": act.get("source_url"),
+            "due": act.get("due"), "status": act.get("status"), **source_columns(act.get("source_url"), cited),
         })
     return rows
 
@@ -200,10 +214,14 @@ def populate(db: sqlite_utils.Database, records: Iterable[dict], errors: Iterabl
     with db.atomic():
         db["themes"].insert_all(vocabulary["themes"])
         db["agencies"].insert_all(vocabulary["agencies"])
+        db["holdings"].insert_all(holdings_rows())
+        cited_rows: dict[str, dict] = {}
         for record in records:
+            cited_rows.update(record.get("cited_documents") or {})
             for table, rows in _review_rows(record, now).items():
                 if rows:
                     db[table].insert_all(rows)
+        db["cited_documents"].insert_all(list(cited_rows.values()))
         db["ingest_errors"].insert_all([{**e, "at": now} for e in errors])
 
 

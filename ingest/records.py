@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from core import vocab
+from ingest.cited import cited_key, is_cited, load_cited
 from ingest.errors import InvalidSource
 
 REVIEW_TYPES = vocab.slugs("review_types")
@@ -58,6 +59,15 @@ def _url(path: Path, where: str, value: Any, required: bool = True) -> str | Non
     return str(value)
 
 
+def _source(path: Path, where: str, value: Any, cited: dict[str, dict]) -> str:
+    """A source: an http(s) URL, or `cited:<key>` naming a document in cited-documents.yml."""
+    if is_cited(value):
+        if cited_key(value) not in cited:
+            raise InvalidSource(path, f"{where} cites {value!r}, which cited-documents.yml does not list")
+        return str(value)
+    return _url(path, where, value)
+
+
 def _choice(path: Path, where: str, value: Any, allowed: tuple[str, ...], nullable: bool = False) -> str | None:
     if value is None and nullable:
         return None
@@ -94,6 +104,7 @@ def load_review(folder: Path, vocabulary: dict[str, set[str]]) -> dict:
     if not isinstance(data, dict):
         raise InvalidSource(path, "must be a mapping of fields")
     themes, agencies = vocabulary["themes"], vocabulary["agencies"]
+    cited = load_cited(folder.parent)
     record: dict = {
         "id": folder.name,
         "title": _text(path, "title", data.get("title")),
@@ -107,12 +118,15 @@ def load_review(folder: Path, vocabulary: dict[str, set[str]]) -> dict:
         "report_url": _url(path, "report_url", data.get("report_url"), required=False),
         "notes": " ".join(str(data.get("notes") or "").split()) or None,
         "themes": _slugs(path, "themes", data.get("themes"), themes),
+        "addressees": _slugs(path, "recommendations_addressed_to", data.get("recommendations_addressed_to"),
+                             agencies),
+        "cited_documents": cited,
     }
     record["facts"] = [
         {
             "fact": _text(path, f"facts[{i}].fact", f.get("fact")),
             "certainty": _choice(path, f"facts[{i}].certainty", f.get("certainty", "confirmed"), CERTAINTIES),
-            "source": _url(path, f"facts[{i}]", f.get("source")),
+            "source": _source(path, f"facts[{i}]", f.get("source"), cited),
         }
         for i, f in enumerate(data.get("facts") or [])
     ]
@@ -133,7 +147,7 @@ def load_review(folder: Path, vocabulary: dict[str, set[str]]) -> dict:
             "agencies": _slugs(path, f"{where}.agencies", r.get("agencies"), agencies),
             "themes": _slugs(path, f"{where}.themes", r.get("themes"), themes),
             "rec_type": r.get("rec_type"),
-            "source_url": _url(path, where, r.get("source")),
+            "source_url": _source(path, where, r.get("source"), cited),
             "replaced_by": [str(n) for n in (r.get("replaced_by") or [])],
             "origin": "summary" if r.get("wording") == "summary" else "extracted",
         })
@@ -154,7 +168,7 @@ def load_review(folder: Path, vocabulary: dict[str, set[str]]) -> dict:
             "reported": _date(path, f"{where}.reported", a.get("reported")),
             "due": _date(path, f"{where}.due", a.get("due")),
             "status": _choice(path, f"{where}.status", a.get("status"), ACTION_STATUSES, nullable=True),
-            "source_url": _url(path, where, a.get("source")),
+            "source_url": _source(path, where, a.get("source"), cited),
         })
     record["documents_spec"] = []
     for i, d in enumerate(data.get("documents") or []):

@@ -42,12 +42,34 @@ def test_each_review_has_learning_themes_and_sources(bundled_db):
         assert facts + learning > 0, f"{review} ships no facts or findings"
 
 
-def test_every_shipped_fact_has_a_source_url(bundled_db):
-    for table, column in [("facts", "source_url"), ("learning_points", "source_url"),
-                          ("recommendations", "source_url"), ("agency_actions", "source_url")]:
+def test_every_shipped_fact_has_a_source(bundled_db):
+    """A web address, or the citation of a document that has none (the partnership's bulletin)."""
+    for table in ("facts", "learning_points", "recommendations", "agency_actions"):
         missing = bundled_db.execute(
-            f"select id from {table} where {column} is null or {column} not like 'http%'").fetchall()
+            f"select id from {table} where (source_url is null or source_url not like 'http%')"
+            " and coalesce(source_citation, '') = ''").fetchall()
         assert not missing, f"{table} rows without a source: {missing}"
+    cited = bundled_db.execute("select count(*) from facts where source_citation like "
+                               "'Safeguarding in Education Bulletin, Issue 27%'").fetchone()[0]
+    assert cited >= 3
+
+
+def test_each_review_says_what_the_repository_holds(bundled_db):
+    holds = dict(bundled_db.execute("select id, holds from reviews"))
+    assert set(holds) == EXPECTED
+    assert set(holds.values()) <= ids(bundled_db, "select slug from holdings")
+    assert holds["baby-l-2016"] == "existence-only"  # nothing it found or asked is known
+    assert holds["jacob-2021"] == "our-summaries"
+    assert ids(bundled_db, "select agency from review_addressees where review_id = 'child-k-2020'") == {
+        "health", "public-health", "national-government", "childrens-social-care"}
+    assert not ids(bundled_db, "select id from recommendations where review_id = 'child-k-2020'")
+
+
+def test_a_home_without_heating_is_not_tagged_radicalisation(bundled_db):
+    tagged = ids(bundled_db, """select lp.id from learning_points lp
+        join learning_point_themes t on t.learning_point_id = lp.id
+        where t.theme = 'radicalisation' and lp.text like '%extremely%'""")
+    assert not tagged
 
 
 def test_every_recommendation_has_a_wording_flag(bundled_db):
@@ -56,10 +78,12 @@ def test_every_recommendation_has_a_wording_flag(bundled_db):
 
 
 def test_jacob_recommendations_actions_and_agencies(bundled_db):
-    agencies = ids(bundled_db, """select distinct ra.agency from recommendation_agencies ra
-        join recommendations r on r.id = ra.recommendation_id where r.review_id = 'jacob-2021'""")
-    assert {"police", "education", "mental-health", "housing-and-district-councils",
-            "childrens-social-care"} <= agencies
+    addressed = ids(bundled_db, "select agency from review_addressees where review_id = 'jacob-2021'")
+    assert addressed == {"police", "education", "mental-health", "housing-and-district-councils",
+                         "childrens-social-care"}
+    linked = bundled_db.execute("""select count(*) from agency_actions
+        where review_id = 'jacob-2021' and recommendation_id is not null""").fetchone()[0]
+    assert linked >= 10  # the workstreams S1 and S2 carry the reported actions
     actions = bundled_db.execute(
         "select reported, status, source_url from agency_actions where review_id = 'jacob-2021'").fetchall()
     dated = [a for a in actions if a[0]]

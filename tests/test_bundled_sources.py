@@ -37,20 +37,27 @@ REVIEW_TYPES = {"cspr", "scr", "partnership-learning-review", "learning-summary"
 CERTAINTIES = {"confirmed", "uncertain"}
 WORDINGS = {"summary", "published"}
 STATUSES = {"not-started", "in-progress", "completed", "assured", None}
-REQUIRED_FIELDS = ("title", "subject", "review_type", "publisher", "area", "published", "summary",
+REQUIRED_FIELDS = ("title", "review_type", "publisher", "area", "published", "summary",
                    "themes", "facts")
 
 # The only names a review's subject may carry: the names the reviews themselves use.
 REVIEW_SUBJECTS = {"Jacob", "Child M", "Child K", "Child R", "Children A-F", "Child Y", "Child J",
                    "Baby L"}
-UNKNOWN_SUBJECT_PREFIX = "Not known"
+CITED = yaml.safe_load((REVIEWS_DIR / "cited-documents.yml").read_text(encoding="utf-8"))
 
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 URL_RE = re.compile(r"^https?://\S+$")
-SOURCE_LINK_RE = re.compile(r"\(\[source\]\((https?://[^)\s]+)\)\)$")
+SOURCE_LINK_RE = re.compile(r"\(\[source\]\((https?://[^)\s]+|cited:[a-z0-9-]+)\)\)$")
 MD_LINK_RE = re.compile(r"\]\(([^)]*)\)")
 UNCERTAINTY_WORDS = ("not confirmed", "uncertain", "not verified", "could not", "unconfirmed",
                      "not found", "does not match", "suggests")
+
+
+def _is_source(value) -> bool:
+    """A web address, or `cited:<key>` naming a document in reviews/cited-documents.yml."""
+    if isinstance(value, str) and value.startswith("cited:"):
+        return value[len("cited:"):] in CITED
+    return bool(isinstance(value, str) and URL_RE.match(value))
 
 
 def _load(review_id: str) -> dict:
@@ -116,7 +123,8 @@ def test_review_metadata(review_id):
     assert review["review_type"] in REVIEW_TYPES
     assert _valid_date(review["published"]), f"{review_id}: published must be a quoted date string"
     assert review_id.endswith(review["published"][:4]), "the folder's year is the publication year"
-    assert review["subject"] in REVIEW_SUBJECTS or review["subject"].startswith(UNKNOWN_SUBJECT_PREFIX)
+    # A subject is the name the review uses; where that is not known, there is no subject at all.
+    assert review.get("subject") is None or review["subject"] in REVIEW_SUBJECTS
     if review.get("report_url") is not None:
         assert URL_RE.match(review["report_url"])
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", review["summary"].strip()) if s]
@@ -134,7 +142,7 @@ def test_every_fact_has_a_source_and_uncertainty_is_stated(review_id):
     for fact in facts:
         assert fact["fact"].strip()
         assert fact["certainty"] in CERTAINTIES
-        assert URL_RE.match(fact["source"]), fact
+        assert _is_source(fact["source"]), fact
         if fact["certainty"] == "uncertain":
             text = fact["fact"].lower()
             assert any(w in text for w in UNCERTAINTY_WORDS), f"say what is uncertain: {fact}"
@@ -151,7 +159,10 @@ def test_recommendations_are_flagged_summaries_with_sources(review_id):
         assert rec["wording"] == "summary"
         assert re.fullmatch(r"S\d+", str(rec["number"]))
         assert "full report" in rec["text"] and "wording" in rec["text"]
-        assert URL_RE.match(rec["source"])
+        # A record that says only whom the review addressed is not a recommendation: that list
+        # belongs once on the review (recommendations_addressed_to).
+        assert "summary of who they were addressed to" not in rec["text"]
+        assert _is_source(rec["source"])
         assert set(rec.get("agencies") or []) <= AGENCIES
         assert set(rec.get("themes") or []) <= THEMES
         assert rec.get("rec_type") is None or isinstance(rec["rec_type"], str)
@@ -174,7 +185,7 @@ def test_agency_actions_are_dated_sourced_and_linked(review_id):
     for action in review.get("agency_actions") or []:
         assert action["agency"] in AGENCIES
         assert action["action"].strip()
-        assert URL_RE.match(action["source"])
+        assert _is_source(action["source"])
         assert action.get("status") in STATUSES
         for key in ("reported", "due"):
             value = action.get(key)
@@ -194,7 +205,7 @@ def test_learning_summary_shape_and_finding_sources(review_id):
     # Recommendation wording is never known for the bundled reviews, so no such section.
     assert not any(h.lower().startswith("recommendations") for h in sections)
     for link in MD_LINK_RE.findall(text):
-        assert URL_RE.match(link), link
+        assert _is_source(link), link
     for heading, lines in sections.items():
         if heading != "Findings":
             # A wrapped line starting "2015. " would read as a numbered item to a Markdown reader.
@@ -207,44 +218,70 @@ def test_learning_summary_shape_and_finding_sources(review_id):
             assert SOURCE_LINK_RE.search(line), f"finding without a source link: {line!r}"
 
 
-def test_the_neglect_review_ships_no_invented_learning():
+def test_cited_documents_are_described():
+    assert CITED, "reviews/cited-documents.yml lists the sources that have no web address"
+    for key, entry in CITED.items():
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key)
+        assert entry["title"].strip() and entry["publisher"].strip()
+        assert "web address" in entry["description"], "say why it is cited by title"
+
+
+def test_the_neglect_review_records_what_the_bulletin_confirms_and_nothing_more():
     review = _load("neglect-learning-review-2020")
-    assert review["subject"].startswith(UNKNOWN_SUBJECT_PREFIX)
-    assert not review.get("recommendations") and not review.get("agency_actions")
-    assert "not verified" in review["notes"].lower()
-    uncertain = [f for f in review["facts"] if f["certainty"] == "uncertain"]
-    assert uncertain, "the review's own existence and date are unverified"
+    assert review.get("subject") is None, "the children concerned are not known"
+    assert not review.get("recommendations"), "its recommendations are not known"
+    assert "not known" in review["notes"].lower()
+    bulletin = "cited:oscb-sie-bulletin-27"
     for fact in review["facts"]:
-        if fact["certainty"] == "confirmed":
-            assert fact["fact"].startswith("Oxfordshire context (not a finding of this review)")
+        assert fact["certainty"] == "confirmed"
+        assert fact["source"] == bulletin or fact["fact"].startswith(
+            "Oxfordshire context (not a finding of this review)")
+    actions = review["agency_actions"]
+    assert len(actions) == 3 and all(a["source"] == bulletin for a in actions)
+    assert any("24 March 2021" in a["action"] for a in actions)
+    assert any("audit tool" in a["action"] and "case study" in a["action"] for a in actions)
     sections = _sections(_summary("neglect-learning-review-2020"))
-    assert "Findings" not in sections
-    context = "\n".join(sections["Oxfordshire context (not findings of this review)"])
-    assert context.count("([source](") >= 1
+    findings = [ln for ln in sections["Findings"] if ln.strip()]
+    assert findings and all(ln.endswith(f"([source]({bulletin}))") for ln in findings)
+    assert "Threshold of Needs" in findings[0] and "early help" in findings[0]
 
 
-def test_child_m_records_no_invented_recommendations():
+def test_child_m_records_both_threshold_of_needs_updates_and_no_invented_recommendations():
     review = _load("child-m-2019")
     assert not review.get("recommendations")
     assert "recommendation" in review["notes"]
-    (action,) = review["agency_actions"]
-    assert (action["agency"], action["reported"], action["status"]) == (
-        "safeguarding-partnership", "2021-07", "completed")
-    assert "March 2021" in action["action"]
-    assert any(f["certainty"] == "uncertain" and "March 2021" in f["fact"] for f in review["facts"])
+    by_date = {a["reported"]: a for a in review["agency_actions"]}
+    assert set(by_date) == {"2021-03", "2021-07"}
+    assert by_date["2021-03"]["source"] == "cited:oscb-sie-bulletin-27"
+    assert "wider family" in by_date["2021-03"]["action"]
+    assert all(a["agency"] == "safeguarding-partnership" and a["status"] == "completed"
+               for a in by_date.values())
 
 
-def test_jacob_recommendations_cover_each_confirmed_addressee():
+def test_jacob_addressees_are_said_once_and_workstreams_are_tracked():
     review = _load("jacob-2021")
+    assert review["recommendations_addressed_to"] == [
+        "police", "education", "mental-health", "housing-and-district-councils", "childrens-social-care"]
     recs = {r["number"]: r for r in review["recommendations"]}
-    assert list(recs) == ["S1", "S2", "S3", "S4", "S5", "S6"]
-    assert [recs[n]["agencies"] for n in recs] == [
-        ["police"], ["education"], ["mental-health"], ["housing-and-district-councils"],
-        ["education"], ["childrens-social-care"]]
+    assert list(recs) == ["S1", "S2"]
+    assert recs["S1"]["text"].startswith("Education workstream")
+    assert recs["S2"]["text"].startswith("Exploitation workstream")
     actions = review["agency_actions"]
+    linked = {a["id"]: a.get("recommendation") for a in actions}
+    assert linked["jacob-2021-act-7"] == "S1" and linked["jacob-2021-act-13"] == "S2"
+    bulletin = [a for a in actions if a["source"] == "cited:oscb-sie-bulletin-27"]
+    assert {a["id"] for a in bulletin} == {"jacob-2021-act-13", "jacob-2021-act-14"}
+    assert any("missing and exploited" in a["action"] for a in bulletin)
     reported = {a["reported"] for a in actions}
     assert {"2021-03", "2021-10-05", "2022-03-17"} <= reported
     assert any(a["status"] == "completed" and "100" in a["action"] for a in actions)
+
+
+def test_only_addressees_known_means_no_recommendation_records():
+    review = _load("child-k-2020")
+    assert review["recommendations_addressed_to"] == [
+        "health", "public-health", "national-government", "childrens-social-care"]
+    assert not review.get("recommendations")
 
 
 # --- names -------------------------------------------------------------------------------------
@@ -274,10 +311,11 @@ ORGANISATIONS_AND_TERMS = {
     "Act", "Homicide", "Review", "Case", "Serious", "Sexual", "Practice", "Threshold", "Needs",
     "Neglect", "Strategy", "Guidance", "Pathway", "Parenting", "Daily", "Hassles", "Scale",
     "Signs", "Safety", "Early", "Help", "Assessment", "Section", "Class", "Learning", "Findings",
-    "Background", "Things", "What", "Historic", "Joint", "Mechanism",
+    "Background", "Things", "What", "Historic", "Joint", "Mechanism", "Bulletin", "Issue", "Spring",
+    "Summary", "Markdown", "Schools",
 }
 # Ordinary words that start a sentence here but never appear in lower case in reviews/.
-SENTENCE_WORDS = {"Among", "Copy", "Drop", "Eight", "Fix", "Four", "Honesty", "Nobody", "Once", "Planning",
+SENTENCE_WORDS = {"According", "Among", "Copy", "Drop", "Eight", "Fix", "Four", "Honesty", "Nobody", "Once", "Planning",
                   "Write"}
 CALENDAR = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
             "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
@@ -350,8 +388,8 @@ def test_no_withheld_words_anywhere_including_urls():
 def test_subjects_use_only_the_names_the_reviews_use():
     for review_id in REVIEW_IDS:
         review = _load(review_id)
-        subject = review["subject"]
-        assert subject in REVIEW_SUBJECTS or subject.startswith(UNKNOWN_SUBJECT_PREFIX)
+        subject = review.get("subject")
+        assert subject is None or subject in REVIEW_SUBJECTS
         # The name the review uses appears in its own summary (Jacob's by his family's agreement).
         if subject in REVIEW_SUBJECTS:
             assert subject.split()[-1] in review["summary"] + review["title"]

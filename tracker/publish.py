@@ -35,7 +35,7 @@ select r.rowid as rec_rowid, r.id, r.review_id, v.title as review_title, v.year,
   s.target_date,
   (select json_group_array(t.theme) from recommendation_themes t where t.recommendation_id = r.id) as themes,
   (select json_group_array(a.agency) from recommendation_agencies a where a.recommendation_id = r.id) as agencies,
-  r.source_url
+  r.source_url, r.source_citation
 from recommendations r
 join reviews v on v.id = r.review_id
 left join recommendation_status s on s.recommendation_id = r.id

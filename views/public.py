@@ -290,6 +290,7 @@ def review(review_id: str):
         recommendations=queries.review_recommendations(conn, review_id),
         actions=queries.review_actions(conn, review_id),
         statuses=statuses, action_statuses=action_statuses,
+        holdings=queries.holdings(conn), addressees=queries.review_addressees(conn, review_id),
     )
 
 
@@ -350,7 +351,7 @@ def about():
     conn = get_db()
     vocab = queries.vocabulary(conn)
     return render_template(
-        "about.html", vocab=vocab, totals=queries.totals(conn),
+        "about.html", vocab=vocab, totals=queries.totals(conn), holdings=queries.holdings(conn),
         public_statuses=status_rule.PUBLIC_STATUSES, responses=status_rule.RESPONSES,
         delivery=status_rule.DELIVERY, assurance=status_rule.ASSURANCE,
         brag=status_rule.BRAG_DEFINITIONS,

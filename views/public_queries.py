@@ -43,7 +43,7 @@ LP_THEMES = ("(select group_concat(theme, '|') from learning_point_themes lt "
 REVIEW_THEMES = ("(select group_concat(theme, '|') from review_themes vt "
                  "where vt.review_id = v.id) as themes")
 REC_COLUMNS = ("r.id, r.review_id, r.number, r.text, r.wording, r.rec_type, r.page, r.document_id, "
-               "r.source_url, r.origin, d.file as document_file")
+               "r.source_url, r.source_citation, r.origin, d.file as document_file")
 DOC_JOIN = "left join documents d on d.id = r.document_id"
 REC_FROM = f"recommendations r {DOC_JOIN}"
 # Newest first: `published` is YYYY, YYYY-MM or YYYY-MM-DD, so text order is date order.
@@ -242,3 +242,14 @@ def newest_recommendations(conn: sqlite3.Connection, limit: int) -> list[dict]:
               from {REC_FROM} join reviews v on v.id = r.review_id
               order by {NEWEST}, r.rowid limit :limit"""
     return _rows(conn, sql, {"limit": limit}, lists=("themes", "agencies"))
+
+
+def holdings(conn: sqlite3.Connection) -> dict[str, dict]:
+    """What the repository can hold for a review (slug -> name, description), from the database."""
+    return {r["slug"]: r for r in _rows(conn, "select slug, name, description from holdings", {})}
+
+
+def review_addressees(conn: sqlite3.Connection, review_id: str) -> list[str]:
+    """Agencies a review addressed recommendations to, when nothing more about them is known."""
+    return [r["agency"] for r in _rows(
+        conn, "select agency from review_addressees where review_id = :id order by rowid", {"id": review_id})]
