@@ -22,6 +22,7 @@ def make_site(tmp_path: Path, bundled: tuple[str, ...] = ("jacob-2021", "child-k
     reviews.mkdir()
     for review_id in bundled:
         shutil.copytree(ROOT / "reviews" / review_id, reviews / review_id)
+    shutil.copy(ROOT / "reviews" / "cited-documents.yml", reviews)  # sources cited by title
     data, instance = tmp_path / "data", tmp_path / "instance"
     data.mkdir()
     tracker_db = instance / "tracker.db"
