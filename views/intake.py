@@ -333,8 +333,10 @@ def _corrections(draft: dict) -> dict:
 
 
 def _extracted_numbers(draft: dict) -> set[str]:
-    """Numbers as extracted (the keys corrections.yml uses), before any renumbering."""
-    out = set()
+    """Numbers as extracted or curated in review.yml (the keys corrections.yml uses), before any
+    renumbering."""
+    folder = drafts.review_folder(targets().work, draft["id"])
+    out = {r["number"] for r in load_review(folder, vocabulary())["recommendations"]}
     for d in draft["documents"]:
         found = drafts.load_extraction(targets().work, draft["id"], d["file"])
         if found:
