@@ -49,13 +49,6 @@ from ingest.sections import (
 from ingest.taxonomy import agencies_in, load_taxonomy, rec_type_of
 from ingest.themes import choose_themes, document_counts
 
-_DIRECTIVE = re.compile(
-    r"\b(?:should|must|shall|need to|needs to|ought to|is asked to|are asked to|to ensure|to consider|to review|"
-    r"to develop|is recommended|are recommended|recommends?)\b|^(?:ensure|review|develop|consider|provide|"
-    r"establish|produce|update|introduce|undertake|seek|commission|agree|promote|raise|strengthen|create|"
-    r"implement|write|explore|set up|share|make|improve|clarify|embed|monitor|audit)\b",
-    re.I,
-)
 # "That the partnership seeks assurance ...": the subjunctive form of a recommendation.
 _THAT_FORM = re.compile(r"^that\s+(?!said\b|is\b|was\b|being\b|means\b|would\b|could\b|may\b|might\b)\S", re.I)
 _DISCUSSION = re.compile(
@@ -151,7 +144,9 @@ def _not_a_recommendation(text: str) -> bool:
 
 
 def _has_directive(text: str) -> bool:
-    return bool(_DIRECTIVE.search(text) or _THAT_FORM.match(text))
+    """Directive phrases and verbs come from ingest/extraction_rules.yml; "That X does ..." is the
+    subjunctive form of a recommendation."""
+    return load_rules().has_directive(text) or bool(_THAT_FORM.match(text))
 
 
 class _Walker:

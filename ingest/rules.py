@@ -18,7 +18,7 @@ from ingest.errors import InvalidSource
 
 RULES_PATH = Path(__file__).with_name("extraction_rules.yml")
 _PHRASE_LISTS = ("recommendation_lead_ins", "learning_lead_ins", "not_lead_ins", "group_label_starts",
-                 "directive_verbs")
+                 "directive_phrases", "directive_verbs")
 
 
 def phrase_pattern(phrases: list[str], *, anchored: bool = False) -> re.Pattern:
@@ -55,10 +55,15 @@ class Rules:
     not_lead_in: re.Pattern
     group_label_start: re.Pattern
     directive_start: re.Pattern
+    directive_phrase: re.Pattern
     not_recommendation_start: re.Pattern
     describing: re.Pattern
     themes: ThemeRules
     raw: dict
+
+    def has_directive(self, text: str) -> bool:
+        """A sentence that asks for something: a directive phrase anywhere or an imperative verb first."""
+        return bool(self.directive_phrase.search(text) or self.directive_start.match(text))
 
     def is_not_recommendation(self, text: str) -> bool:
         """A list item that is a resolution, a caption, a link or a sentence about the recommendations."""
@@ -127,6 +132,7 @@ def parse_rules(data, path: Path) -> Rules:
         not_lead_in=phrase_pattern(lists["not_lead_ins"]),
         group_label_start=phrase_pattern(lists["group_label_starts"], anchored=True),
         directive_start=phrase_pattern(lists["directive_verbs"], anchored=True),
+        directive_phrase=phrase_pattern(lists["directive_phrases"]),
         not_recommendation_start=phrase_pattern(starts, anchored=True),
         describing=phrase_pattern(describing),
         themes=themes,

@@ -45,9 +45,11 @@ def mentions(text: str) -> list[Mention]:
 def document_counts(texts: list[str]) -> Counter:
     """How often each theme is signalled (strongly) across a document: the context that
     settles ambiguous words."""
+    ambiguous = load_rules().themes.ambiguous
     counts: Counter = Counter()
     for text in texts:
-        for slug, strong in _scored(mentions(text), Counter()):
+        found = [m for m in mentions(text) if m.signal.lower() not in ambiguous]
+        for slug, strong in _scored(found, Counter()):
             if strong:
                 counts[slug] += 1
     return counts
