@@ -20,7 +20,6 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from briefings.content import SUMMARY_LABEL, Briefing, Section, Source, human_date
-from briefings.text import CUT_NOTE
 from core.text import strip_control
 
 FONT = "Arial"
@@ -101,9 +100,6 @@ def add_link(paragraph: Paragraph, url: str, text: str) -> None:
 def _item(cell: _Cell, text: str, bullet: bool) -> None:
     text = strip_control(text)  # stored text from before the input checks must not break the file
     p = cell.add_paragraph(style="List Bullet" if bullet else None)
-    if text == CUT_NOTE:
-        p.add_run(text).italic = True
-        return
     label = f"[{SUMMARY_LABEL}]"
     if label in text:  # keep the summary label visibly distinct from the review's wording
         before, after = text.split(label, 1)
@@ -126,9 +122,8 @@ def _heading(cell: _Cell, number: int | None, title: str) -> None:
 
 def _section_cell(cell: _Cell, section: Section) -> None:
     _heading(cell, section.number, section.title)
-    lines = section.items + ([CUT_NOTE] if section.cut else [])
-    for line in lines:
-        _item(cell, line, bullet=len(lines) > 1 and line != CUT_NOTE)
+    for line in section.items:
+        _item(cell, line, bullet=len(section.items) > 1)
 
 
 def _url(base_url: str | None, path: str) -> str | None:
@@ -162,6 +157,17 @@ def _sources_cell(cell: _Cell, briefing: Briefing, base_url: str | None) -> None
     if extra > 0:
         cell.add_paragraph(f"and {extra} more review{'s' if extra > 1 else ''}, listed on the briefing page.",
                            style="Source")
+    rest = briefing.rest_note()
+    if rest:  # said once, with the one place that has everything
+        p = cell.add_paragraph(style="Source")
+        p.add_run(rest + " Everything is on ").bold = False
+        where = _url(base_url, briefing.rest_path)
+        label = "the review's page" if briefing.kind == "review" else "the theme's page"
+        if where:
+            add_link(p, where, label)
+        else:
+            p.add_run(f"{label} ({briefing.rest_path})")
+        p.add_run(".")
     note = cell.add_paragraph(style="Source")
     if any(s.has_summary_recommendations for s in briefing.sources):
         note.add_run(f"Recommendations marked [{SUMMARY_LABEL}] are our summaries; "

@@ -15,6 +15,11 @@ def library() -> dict:
     data = yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not {"embedded_question", "default", "themes"} <= data.keys():
         raise ValueError(f"{QUESTIONS_FILE}: needs embedded_question, default and themes")
+    for name, entry in [("default", data["default"]), *data["themes"].items()]:
+        for key, items in entry.items():
+            bad = [item for item in items if not isinstance(item, str)]
+            if bad:  # an unquoted "Label: text" line parses as a mapping
+                raise ValueError(f"{QUESTIONS_FILE}: {name}/{key} has a non-text item {bad[0]!r}: quote it")
     return data
 
 

@@ -19,7 +19,7 @@ from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from briefings import uses
-from briefings.content import SUMMARY_LABEL, TITLES, Briefing, BriefingNotFound, build, human_date
+from briefings.content import SUMMARY_LABEL, TITLES, Briefing, BriefingNotFound, briefable, build, human_date
 from briefings.docx_writer import write_docx
 from views.db import get_db, get_tracker_db
 from views.forms import SafeForm
@@ -110,12 +110,7 @@ def _page(briefing: Briefing, form: EditForm, use_form: UseForm, status: int = 2
 
 @bp.get("/briefings")
 def index():
-    db = get_db()
-    reviews = db.execute("SELECT id, subject, title, published FROM reviews ORDER BY published DESC, id").fetchall()
-    themes = db.execute(
-        "SELECT t.slug, t.name, count(rt.review_id) AS n FROM themes t JOIN review_themes rt ON rt.theme = t.slug"
-        " GROUP BY t.slug ORDER BY t.name"
-    ).fetchall()
+    reviews, themes = briefable(get_db())  # only what holds learning has a briefing
     return render_template("briefings/index.html", reviews=reviews, themes=themes,
                            counts=uses.counts(get_tracker_db()))
 
