@@ -160,7 +160,7 @@ def _sources_cell(cell: _Cell, briefing: Briefing, base_url: str | None) -> None
     rest = briefing.rest_note()
     if rest:  # said once, with the one place that has everything
         p = cell.add_paragraph(style="Source")
-        p.add_run(rest + " Everything is on ").bold = False
+        p.add_run(strip_control(rest) + " Everything is on ")
         where = _url(base_url, briefing.rest_path)
         label = "the review's page" if briefing.kind == "review" else "the theme's page"
         if where:
