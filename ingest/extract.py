@@ -381,7 +381,7 @@ class _Walker:
             self._start("lp", None, lp_rest, b)
             return
         if self.under_finding:  # the analysis of a titled finding is not a learning point of its own
-            if cur is not None and cur.kind == "lp" and len(cur.text.split()) < 4:
+            if cur is not None and cur.kind == "lp" and len(cur.text.split()) <= 6:
                 cur.parts, cur.links = [text], list(b.links)  # a short title stays the context only
             return
         if text.rstrip().endswith("?"):  # questions for reflection are not learning points

@@ -29,11 +29,14 @@ _LEARNING_HEADING = re.compile(
     r"(?:findings?|learning(?!\s+(?:summary|summaries|brief|briefing|review))(?: points?| themes?| for practice| from (?:this|the) review| and reflection)?|"
     r"lessons?(?: learn[te]d| to be learn[te]d)?|conclusions?|key messages?|messages for practice|"
     r"practice (?:learning|points|messages)|what (?:we|did we|have we) learn[te]d|what did we learn|"
+    r"what (?:we|the review|the reviewers?) found(?: out)?|"
     r"things to remember|key information|what (?:does )?good practice looks? like|good practice|"
     r"analysis and findings|findings and analysis|themes and learning|learning and findings|key themes|"
     r"what (?:should|can|do) practitioners do|what to do|implications for practice|key points)\b",
     re.I,
 )
+# "Appendix 2: Recommendations of the review": the appendix holds a section of its own
+_APPENDIX_PREFIX = re.compile(r"^(?:appendix|annex)\s*(?:\w{1,3}\s*)?[:.\-\u2013\u2014]\s+(?=\S)", re.I)
 # "Learning from the review of Child H", "Learning from Child B": a document's title, not a section.
 _TITLE_NOT_SECTION = re.compile(
     r"^learning\s+from\b.*(?:\b(?:child|baby|family|young person|siblings?)\s+(?-i:[A-Z0-9])|"
@@ -50,7 +53,8 @@ _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)]\s*$")
 
 def heading_core(text: str) -> str:
     """Heading text without its section number: '5. Recommendations' -> 'Recommendations'."""
-    return _NUMBER_PREFIX.sub("", text.strip(), count=1).strip().rstrip(":").strip()
+    core = _NUMBER_PREFIX.sub("", text.strip(), count=1).strip().rstrip(":").strip()
+    return _APPENDIX_PREFIX.sub("", core, count=1).strip() or core
 
 
 def section_kind(text: str) -> str | None:
