@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from search_index.schema import TEXT_FIELDS
+from search_index.schema import PAIR_FIELD, TEXT_FIELDS
 from search_index.synonyms import Synonyms, stems
 
 MAX_QUERY_CHARS = 200
 MAX_CLAUSES = 12
 MIN_PREFIX = 3
+PAIR_BOOST = 2.0  # a phrase's pairs: worth a word's match in learning or recommendation text
 TAG_BOOST = 0.5  # a tag match counts for less than finding the words themselves
 
 _TOKEN = re.compile(r'(?P<neg>-?)"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+)|"')
@@ -164,9 +165,11 @@ def _with_synonyms(items: list[Item], synonyms: Synonyms) -> list[Item]:
 
 
 def _terms(form: tuple[str, ...]) -> wq.Query:
+    """One stem in any text field; a phrase as its neighbouring pairs (see schema.PAIR_FIELD)."""
     if len(form) == 1:
         return wq.Or([wq.Term(f, form[0], boost=b) for f, b in TEXT_FIELDS.items()])
-    return wq.Or([wq.Phrase(f, list(form), boost=b) for f, b in TEXT_FIELDS.items()])
+    pairs = [wq.Term(PAIR_FIELD, f"{a} {b}", boost=PAIR_BOOST) for a, b in zip(form, form[1:])]
+    return pairs[0] if len(pairs) == 1 else wq.And(pairs)
 
 
 def _clause(item: Item, parsed: Parsed) -> wq.Query | None:

@@ -4,17 +4,22 @@ Text is indexed three times with the stemming analyzer, split by how much a matc
 (`heading` for review titles, `text` for learning points, recommendations, actions and review
 summaries, `body` for source paragraphs), so query-time boosts rank a title or recommendation
 match above a passing mention in a paragraph. An unstemmed copy (`exact`) serves prefix queries
-(`escalat*`) and spelling suggestions, which both need real words rather than stems.
+(`escalat*`) and spelling suggestions, which both need real words rather than stems; `pairs`
+holds each two neighbouring stems as one term, so phrases are found from postings alone.
 """
 from __future__ import annotations
 
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import ShingleFilter, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from core import vocab
 
 STEM_ANALYZER = StemmingAnalyzer()
 EXACT_ANALYZER = StandardAnalyzer(stoplist=None, minsize=1)
+# each pair of neighbouring stems as one term: a phrase is then a lookup of its pairs, not a walk
+# over word positions (the slowest query type in Whoosh)
+PAIR_ANALYZER = StemmingAnalyzer() | ShingleFilter(size=2, sep=" ")
+PAIR_FIELD = "pairs"
 
 # query-time boost for each stemmed text field
 TEXT_FIELDS: dict[str, float] = {"heading": 4.0, "text": 2.0, "body": 1.0}
@@ -44,6 +49,7 @@ def make_schema() -> Schema:
         text=TEXT(analyzer=STEM_ANALYZER),
         body=TEXT(analyzer=STEM_ANALYZER),
         exact=TEXT(analyzer=EXACT_ANALYZER, phrase=False),
+        pairs=TEXT(analyzer=PAIR_ANALYZER, phrase=False),
         doc=STORED,
     )
 
@@ -65,9 +71,11 @@ def index_fields(record: dict) -> dict:
         "date": int(record.get("date") or 0),
         "heading": heading,
         "exact": f"{heading}\n{content}",
+        "pairs": f"{heading}\n{content}",
         "doc": record,
         # paragraphs count less in the unstemmed copy too (prefix queries rank through it)
         "_exact_boost": 1.0 if kind == "paragraph" else 2.0,
+        "_pairs_boost": 1.0 if kind == "paragraph" else 2.0,
     }
     fields["body" if kind == "paragraph" else "text"] = content
     return {k: v for k, v in fields.items() if v != ""}

@@ -236,12 +236,13 @@ class SearchService:
             return SearchResults(page=page, query=parsed.text, index_missing=True)
         try:
             results = self._search(opened, parsed, filters, page, per_page, sort, facets, statuses)
-            if results.total == 0 and spelling and parsed.query is not None:
+            if results.matched_all == 0 and spelling and parsed.query is not None:
+                # a misspelt word is corrected before the query is relaxed around it
                 corrected = self._corrected(opened, parsed)
                 if corrected:
                     again = self._search(opened, parse(corrected, self.synonyms), filters, page, per_page,
                                          sort, facets, statuses)
-                    if again.total:
+                    if again.matched_all or (again.total and not results.total):
                         again.corrected_from = parsed.text
                         return again
             return results
@@ -277,7 +278,7 @@ class SearchService:
         start = (page - 1) * per_page
         hits = [self._hit(searcher, docnum, score, parsed, statuses)
                 for docnum, score in ranked[start:start + per_page]]
-        suggestion = self._suggest(searcher, parsed) if total == 0 else None
+        suggestion = self._suggest(searcher, parsed) if matched_all == 0 and parsed.query is not None else None
         return SearchResults(hits=hits, total=total, page=page, pages=math.ceil(total / per_page),
                              facets=cache.counts(found) if want_facets else {}, suggestion=suggestion,
                              query=parsed.text, matched_all=matched_all, relaxed=relaxed)

@@ -71,20 +71,16 @@ def test_search_filter_and_follow_the_learning(page, base_url):
     assert 0 < results.count() <= unfiltered
     assert page.locator(".app-snippet mark").count() >= 1
 
-    page.locator(".app-result a", has_text="Child Safeguarding Practice Review: Child T").first.click()
+    page.locator(".app-result .app-meta a", has_text="Child Safeguarding Practice Review: Child T").first.click()
     page.wait_for_url(base_url + "/reviews/child-t-2022")
     assert page.locator("h1").inner_text() == "Child Safeguarding Practice Review: Child T"
 
     page.get_by_role("link", name="Recommendation 1", exact=True).click()
     page.wait_for_url(base_url + "/recommendations/child-t-2022-rec-1")
     assert page.locator("h1").inner_text() == "Recommendation 1"
-    related = page.locator(".app-related li h3 a")
-    assert related.count() >= 1
-    href = related.first.get_attribute("href")
-    related.first.click()
-    page.wait_for_load_state()
-    assert page.url.startswith(base_url + href.split("#")[0])
-    assert "/child-t-2022" not in page.url  # related learning comes from other reviews
+    # no other sample review is about exploitation: showing nothing beats a wrong suggestion
+    # (tests/test_search.py checks that related learning shares the topic and comes from other reviews)
+    assert page.locator(".app-related li h3 a").count() == 0
 
 
 def test_skip_link_takes_keyboard_users_to_the_search_box(page, base_url):

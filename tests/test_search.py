@@ -491,3 +491,9 @@ def test_boilerplate_alone_never_makes_learning_related(tmp_path):
         assert svc.related("recommendation", "one-2020-rec-s1") == []
     finally:
         svc.close()
+
+
+def test_misspelt_word_is_corrected_before_the_query_is_relaxed(service):
+    results = service.search("neglet pattern")  # "pattern" alone would find something
+    assert results.corrected_from == "neglet pattern" and results.query == "neglect pattern"
+    assert results.matched_all >= 1 and ids(results)[0] == "family-w-2024-lp-1"
