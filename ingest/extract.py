@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from ingest.addressees import addressees, heading_agencies
@@ -149,14 +150,39 @@ def _has_directive(text: str) -> bool:
     return load_rules().has_directive(text) or bool(_THAT_FORM.match(text))
 
 
+class Section(Enum):
+    """Which part of a review the walker is in: the first half of its state."""
+
+    OUTSIDE = "outside"  # nothing collected but labelled items ("Recommendation 3:", "Finding 2:")
+    RECOMMENDATIONS = "recommendations"
+    LEARNING = "learning"
+    MIXED = "mixed"  # "Findings and recommendations": learning, with recommendations picked out
+    CONCLUSIONS = "conclusions"  # learning kept only when the review has no other
+
+
+class Focus(Enum):
+    """Where inside that part: the second half of the walker's state."""
+
+    OPEN = "open"
+    FINDING = "finding"  # the analysis under a "Finding 2: <title>" heading: not learning points of its own
+    LIST = "list"  # a list a lead-in sentence introduced: the next block that is not a list item ends it
+
+
+# Transitions (all in _Walker._enter): a heading names the Section (sections.section_kind) or, at
+# a deeper level, a group or a context inside it; a "Finding n:" heading sets Focus.FINDING until
+# the next heading; a lead-in paragraph ending in ":" enters RECOMMENDATIONS or LEARNING with
+# Focus.LIST, and the first non-list block that is not a group label returns to OUTSIDE.
+
+
 class _Walker:
-    """One pass over the blocks in reading order, tracking the section and the open item."""
+    """One pass over the blocks in reading order: a state (Section, Focus) plus the open item."""
 
     def __init__(self, blocks: list[Block]):
         self.blocks = blocks
         self.tables = {id(t.rows[0]) if t.rows else None: t for t in make_tables(blocks)}
         self.all_tables = list(self.tables.values())
-        self.section: str | None = None
+        self.state = Section.OUTSIDE
+        self.focus = Focus.OPEN
         self.section_level = 0
         self.group: _Group | None = None
         self.groups = 0
@@ -167,10 +193,18 @@ class _Walker:
         self.lps: list[_Item] = []
         self.table_sections: dict[int, str | None] = {}
         self.i = 0
-        self.mixed = False  # the open learning section also holds recommendations
-        self.conclusions = False  # the open learning section is a Conclusions section
-        self.under_finding = False  # inside the analysis that follows a "Finding 2: ..." heading
-        self.intro_list = False  # the open section was opened by a paragraph introducing a list
+
+    @property
+    def section(self) -> str | None:
+        """RECS, LEARNING or None: the kind of items the current section holds."""
+        if self.state is Section.RECOMMENDATIONS:
+            return RECS
+        return None if self.state is Section.OUTSIDE else LEARNING
+
+    def _enter(self, state: Section, level: int | None = None, focus: Focus = Focus.OPEN) -> None:
+        self.state, self.focus = state, focus
+        if level is not None:
+            self.section_level = level
 
     def _next_block(self) -> Block | None:
         return self.blocks[self.i + 1] if self.i + 1 < len(self.blocks) else None
@@ -211,7 +245,7 @@ class _Walker:
     def _start(self, kind: str, number: str | None, text: str, block: Block) -> _Item:
         item = _Item(kind, number, block.page, self.group if kind == "rec" else None,
                      level=block.level if block.kind == "list_item" else 0, context=self.context,
-                     weak=kind == "lp" and self.conclusions)
+                     weak=kind == "lp" and self.state is Section.CONCLUSIONS)
         item.add(text, block)
         if kind == "rec" and _not_a_recommendation(text):
             self.current = item  # its continuation lines follow it out of the results
@@ -241,9 +275,9 @@ class _Walker:
                 self._heading(block)
             elif block.kind == "paragraph" and self._inline_list(block):
                 pass
-            elif self.intro_list and block.kind != "list_item":
+            elif self.focus is Focus.LIST and block.kind != "list_item":
                 if not self._group_label(block):
-                    self.section, self.intro_list = None, False
+                    self._enter(Section.OUTSIDE)
                     self._outside(block)
             elif self.section == RECS:
                 self._rec_block(block)
@@ -263,35 +297,36 @@ class _Walker:
         if kind == "rec":
             self._start("rec", number, rest, b)
             return
-        self.under_finding = self.intro_list = False
+        self.focus = Focus.OPEN
         lp_number, lp_rest = lp_label(text)
         if lp_number:
             if self.section is None:
-                self.section, self.section_level, self.mixed, self.conclusions = LEARNING, b.level or 2, False, False
+                self._enter(Section.LEARNING, b.level or 2)
             self.context = lp_rest
             self._start("lp", None, lp_rest, b)
-            self.under_finding = True
+            self.focus = Focus.FINDING
             return
         level = b.level if b.kind == "heading" and b.level else (self.section_level + 1 if self.section else 2)
         kind = section_kind(text)
         if kind == RECS:
-            self.conclusions = False
             if self.section == RECS and (level > self.section_level or heading_agencies(text)):
                 self._new_group(text)
             else:
-                self.section, self.section_level, self.group = RECS, level, None
+                self._enter(Section.RECOMMENDATIONS, level)
+                self.group = None
                 if heading_agencies(text):
                     self._new_group(text)
         elif kind == LEARNING:
-            self.section, self.section_level, self.context = LEARNING, level, ""
-            self.mixed = is_mixed(text)
-            self.conclusions = bool(_CONCLUSIONS.match(heading_core(text)))
+            self._enter(Section.MIXED if is_mixed(text) else
+                        Section.CONCLUSIONS if _CONCLUSIONS.match(heading_core(text)) else Section.LEARNING, level)
+            self.context = ""
         elif self.section == RECS and (level > self.section_level or self._group_like(text)):
             self._new_group(text)
         elif self.section == LEARNING and level > self.section_level:
             self.context = text
         else:
-            self.section, self.group, self.context, self.conclusions = None, None, "", False
+            self._enter(Section.OUTSIDE)
+            self.group, self.context = None, ""
 
     @staticmethod
     def _group_like(text: str) -> bool:
@@ -363,7 +398,7 @@ class _Walker:
             self._start("rec", number, text, b)
             return
         if b.kind == "list_item" and number and kind in ("number", "dotted") and _REC_SENTENCE.search(text) \
-                and (self.mixed or self.under_finding or self._isolated(b)):
+                and (self.state is Section.MIXED or self.focus is Focus.FINDING or self._isolated(b)):
             self._start("rec", number, text, b)  # "Recommendation 2: ..." under its finding
             return
         if _RECOMMENDS.match(text) and not _DISCUSSION.search(text):
@@ -380,7 +415,7 @@ class _Walker:
         if lp_number:
             self._start("lp", None, lp_rest, b)
             return
-        if self.under_finding:  # the analysis of a titled finding is not a learning point of its own
+        if self.focus is Focus.FINDING:  # the analysis of a titled finding is not a learning point of its own
             if cur is not None and cur.kind == "lp" and len(cur.text.split()) <= 6:
                 cur.parts, cur.links = [text], list(b.links)  # a short title stays the context only
             return
@@ -390,7 +425,7 @@ class _Walker:
         if b.kind == "paragraph" and _ANNOUNCE.search(text) and len(text.split()) < 40:
             self._close()
             return
-        if self.conclusions and b.kind == "paragraph" and _FOLLOW_UP.search(text):
+        if self.state is Section.CONCLUSIONS and b.kind == "paragraph" and _FOLLOW_UP.search(text):
             self._close()  # "The partnership will monitor progress on these recommendations": not learning
             return
         if b.kind == "list_item":
@@ -427,8 +462,8 @@ class _Walker:
         else:
             return False
         self._close()  # the list that follows is the section, until the next non-list block
-        self.section, self.section_level, self.group, self.context, self.intro_list = kind, 99, None, "", True
-        self.mixed = self.conclusions = False
+        self._enter(Section.RECOMMENDATIONS if kind == RECS else Section.LEARNING, 99, Focus.LIST)
+        self.group, self.context = None, ""
         if kind == RECS and heading_agencies(last):
             self._new_group(last.rstrip(":"))
         return True
