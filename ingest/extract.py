@@ -1,5 +1,9 @@
 """Turn a parsed Document into the structured learning of a review (the `ingest extract` JSON).
 
+The phrases the rules below rely on (section headings, lead-in sentences, group labels,
+directive verbs, items that are not recommendations, theme rules) are data in
+ingest/extraction_rules.yml, read by ingest/rules.py; themes are chosen by ingest/themes.py.
+
 Rules worth knowing (see also docs in ingest/addressees.py and ingest/plan_tables.py):
 - Recommendations come from sections headed Recommendations (and group headings inside them
   such as "For the partnership" or "Recommendations for Thames Valley Police", whose agencies
@@ -73,11 +77,6 @@ _RECOMMENDS = re.compile(
     r"^(?:it\s+is\s+(?:therefore\s+|also\s+|further\s+)?recommended\s+that|"
     r"(?:the|this)\s+(?:review|panel|reviewer|author|partnership|board)\s+(?:therefore\s+|also\s+|further\s+)?"
     r"recommends?\b|we\s+(?:therefore\s+|also\s+)?recommend\b)", re.I)
-# "The review made the following recommendations:" / "Key learning:" introducing a list, with no heading.
-_LIST_INTRO = re.compile(
-    r"^(?P<head>[^.:]{0,120}?\b(?P<what>recommendations?|learning(?:\s+points|\s+themes)?|lessons(?:\s+learn[te]d)?|"
-    r"key\s+messages|findings)\b[^.:]{0,40}):\s*$", re.I)
-_NOT_RECS_INTRO = re.compile(r"\b(?:previous|earlier|prior|other|national|progress|implementation|response)\b", re.I)
 _STRONG_DIRECTIVE = re.compile(r"\b(?:should|must|shall|will|needs? to|recommends?)\b", re.I)
 # A paragraph announcing what follows: "The review identified three findings."
 _ANNOUNCE = re.compile(

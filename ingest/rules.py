@@ -40,6 +40,53 @@ def phrase_pattern(phrases: list[str], *, anchored: bool = False) -> re.Pattern:
 
 
 @dataclass(frozen=True)
+class HeadingRules:
+    """Compiled from `headings:`: which heading texts open which section."""
+
+    recommendations: re.Pattern
+    not_recommendations: re.Pattern
+    learning: re.Pattern
+    other: re.Pattern
+
+
+def _alternatives(phrases: list[str]) -> str:
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in sorted(phrases, key=len, reverse=True))
+
+
+def _heading_rules(data, path: Path) -> HeadingRules:
+    if not isinstance(data, dict):
+        raise InvalidSource(path, "extraction rules: 'headings' must be a mapping")
+
+    def part(name: str) -> dict:
+        value = data.get(name)
+        if not isinstance(value, dict):
+            raise InvalidSource(path, f"extraction rules: 'headings.{name}' must be a mapping")
+        return value
+
+    prefixes = _alternatives(_strings(data.get("prefixes"), "headings.prefixes", path))
+    recs, learning, other = part("recommendations"), part("learning"), part("other")
+    qualifiers = _alternatives(_strings(recs.get("qualifiers"), "headings.recommendations.qualifiers", path))
+    rec_starts = _alternatives(_strings(recs.get("starts"), "headings.recommendations.starts", path))
+    rec_ends = _alternatives(_strings(recs.get("ends"), "headings.recommendations.ends", path))
+    rec_not_after = _alternatives(_strings(recs.get("not_followed_by"), "headings.recommendations.not_followed_by", path))
+    not_with = _alternatives(_strings(recs.get("not_with"), "headings.recommendations.not_with", path))
+    lp_starts = _alternatives(_strings(learning.get("starts"), "headings.learning.starts", path))
+    lp_not_after = _alternatives(_strings(learning.get("not_followed_by"), "headings.learning.not_followed_by", path))
+    other_starts = _alternatives(_strings(other.get("starts"), "headings.other.starts", path))
+    other_exact = _alternatives(_strings(other.get("exact"), "headings.other.exact", path))
+    return HeadingRules(
+        recommendations=re.compile(
+            rf"^(?:(?:{prefixes})\s+)*(?:(?:{qualifiers})\s+)*(?:{rec_starts})\b(?!\s+(?:{rec_not_after})\b)"
+            rf"|\b(?:{rec_ends})\s*$", re.I),
+        not_recommendations=re.compile(
+            rf"\b(?:{not_with})\b[^.]{{0,30}}\brecommendations?\b|\brecommendations?\b[^.]{{0,20}}\b(?:{not_with})\b",
+            re.I),
+        learning=re.compile(rf"^(?:(?:{prefixes})\s+)*(?:{lp_starts})\b(?!\s+(?:{lp_not_after})\b)", re.I),
+        other=re.compile(rf"^(?:(?:{other_starts})\b.*|(?:{other_exact})\s*)$", re.I),
+    )
+
+
+@dataclass(frozen=True)
 class ThemeRules:
     max_per_recommendation: int
     specialist_terms: dict[str, tuple[str, ...]]
@@ -59,6 +106,7 @@ class Rules:
     not_recommendation_start: re.Pattern
     describing: re.Pattern
     themes: ThemeRules
+    headings: HeadingRules
     raw: dict
 
     def has_directive(self, text: str) -> bool:
@@ -136,6 +184,7 @@ def parse_rules(data, path: Path) -> Rules:
         not_recommendation_start=phrase_pattern(starts, anchored=True),
         describing=phrase_pattern(describing),
         themes=themes,
+        headings=_heading_rules(data.get("headings"), path),
         raw=data,
     )
 

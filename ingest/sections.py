@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from ingest.document import Block
+from ingest.rules import load_rules
 from ingest.labels import (  # noqa: F401  (re-exported for the extractor)
     clean_number, is_page_number, is_toc_line, label_kind, lp_label, split_text_label,
 )
@@ -11,44 +12,13 @@ from ingest.labels import (  # noqa: F401  (re-exported for the extractor)
 RECS, LEARNING = "recommendations", "learning"
 
 _NUMBER_PREFIX = re.compile(r"^\s*(?:(?:section|part|chapter)\s+)?(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-Z])[.):]?\s+", re.I)
-_RECS_HEADING = re.compile(
-    r"^(?:(?:summary|list) of (?:the )?|the |our |key |main |final |local |draft |additional |further )*"
-    r"(?:(?:partnership|single[- ]agency|multi[- ]agency|agency|national|system|strategic|practice|review)\s+)*"
-    r"recommendations?\b(?!\s+(?:from|of|made by|in)\s+(?:the\s+)?(?:previous|earlier|prior|other|national))"
-    r"|\brecommendations\s*$|^what needs to (?:change|happen)\b|^areas? for (?:improvement|development)\b",
-    re.I,
-)
-_NOT_RECS = re.compile(
-    r"\b(?:response|responses|progress|update|previous|earlier|prior|implementation|monitoring|status)\b"
-    r"[^.]{0,30}\brecommendations?\b|\brecommendations?\b[^.]{0,20}\b(?:from previous|progress|update)\b",
-    re.I,
-)
 _MIXED = re.compile(r"\b(?:findings?|learning|conclusions?|lessons)\b.*\band recommendations?\b", re.I)
-_LEARNING_HEADING = re.compile(
-    r"^(?:the |our |key |main |summary of (?:the )?|overarching |emerging |additional )*"
-    r"(?:findings?|learning(?!\s+(?:summary|summaries|brief|briefing|review))(?: points?| themes?| for practice| from (?:this|the) review| and reflection)?|"
-    r"lessons?(?: learn[te]d| to be learn[te]d)?|conclusions?|key messages?|messages for practice|"
-    r"practice (?:learning|points|messages)|what (?:we|did we|have we) learn[te]d|what did we learn|"
-    r"what (?:we|the review|the reviewers?) found(?: out)?|"
-    r"things to remember|key information|what (?:does )?good practice looks? like|good practice|"
-    r"analysis and findings|findings and analysis|themes and learning|learning and findings|key themes|"
-    r"what (?:should|can|do) practitioners do|what to do|implications for practice|key points)\b",
-    re.I,
-)
 # "Appendix 2: Recommendations of the review": the appendix holds a section of its own
 _APPENDIX_PREFIX = re.compile(r"^(?:appendix|annex)\s*(?:\w{1,3}\s*)?[:.\-\u2013\u2014]\s+(?=\S)", re.I)
 # "Learning from the review of Child H", "Learning from Child B": a document's title, not a section.
 _TITLE_NOT_SECTION = re.compile(
     r"^learning\s+from\b.*(?:\b(?:child|baby|family|young person|siblings?)\s+(?-i:[A-Z0-9])|"
     r"\breview\s+(?:of|into)\b|\bpublished\b|\bdeath\b)|\blearning\s+(?:summary|summaries|brief|briefing)\b", re.I)
-# Sections that are neither recommendations nor learning: they close whatever section was open.
-_GENERIC_SECTION = re.compile(
-    r"^(?:(?:appendix|appendices|annex|glossary|terms of reference)\b.*|"
-    r"(?:introduction|background|summary|executive summary|overview|context|scope|methodology|method|"
-    r"the review process|review process|abbreviations|references|bibliography|acknowledgements|why it matters|"
-    r"why this matters|information|what happened|the family|family background|family involvement|chronology|"
-    r"timeline|next steps|further information|contact|contents|foreword|purpose|review panel|panel membership|"
-    r"analysis|agency involvement|conclusion|concluding comments|closing remarks|about the review)\s*)$", re.I)
 _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)]\s*$")
 
 def heading_core(text: str) -> str:
@@ -65,9 +35,10 @@ def section_kind(text: str) -> str | None:
         return None
     if _MIXED.search(core):
         return LEARNING
-    if _RECS_HEADING.search(core) and not _NOT_RECS.search(core):
+    headings = load_rules().headings  # the phrases: ingest/extraction_rules.yml, `headings:`
+    if headings.recommendations.search(core) and not headings.not_recommendations.search(core):
         return RECS
-    if _LEARNING_HEADING.match(core) and not _TITLE_NOT_SECTION.search(core):
+    if headings.learning.match(core) and not _TITLE_NOT_SECTION.search(core):
         return LEARNING
     return None
 
@@ -98,7 +69,7 @@ def list_heading(block: Block) -> bool:
     text = block.text.strip()
     if not text or len(text.split()) > 8 or text[-1] in ".;,?!:" or not text[0].isupper():
         return False
-    return section_kind(text) is not None or bool(_GENERIC_SECTION.match(heading_core(text)))
+    return section_kind(text) is not None or bool(load_rules().headings.other.match(heading_core(text)))
 
 
 def ends_sentence(text: str) -> bool:

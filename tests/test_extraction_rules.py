@@ -35,6 +35,8 @@ def test_bundled_rules_load():
     (lambda d: d["themes"].__setitem__("max_per_recommendation", 0), "max_per_recommendation"),
     (lambda d: d["themes"]["ambiguous"].__setitem__("exploitation", ["neglect"]), "two or more known themes"),
     (lambda d: d.__setitem__("not_recommendations", []), "'not_recommendations' must have"),
+    (lambda d: d["headings"]["learning"].pop("starts"), "'headings.learning.starts' must be"),
+    (lambda d: d["headings"].__setitem__("other", None), "'headings.other' must be a mapping"),
 ])
 def test_a_broken_rules_file_is_one_clear_line(tmp_path, change, message):
     path = _write(tmp_path, change)
@@ -50,6 +52,18 @@ def test_invalid_yaml_is_one_line(tmp_path):
     with pytest.raises(InvalidSource) as exc:
         load_rules(path)
     assert "not valid YAML" in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_heading_phrases_come_from_the_file():
+    from ingest.sections import LEARNING, RECS, section_kind
+
+    assert section_kind("5. Summary of the recommendations") == RECS
+    assert section_kind("Single agency recommendations") == RECS
+    assert section_kind("Recommendations from the previous review") is None
+    assert section_kind("Progress on the recommendations") is None
+    assert section_kind("What we found") == LEARNING
+    assert section_kind("Learning summary") is None
+    assert section_kind("Appendix 2: Recommendations of the review") == RECS
 
 
 def test_phrases_allow_words_in_between_and_match_whole_words():
