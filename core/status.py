@@ -31,6 +31,10 @@ BRAG_TAGS: dict[str, str] = vocab.attribute("brag", "tag")  # BRAG colour -> GOV
 BRAG_COLOURS: dict[str, dict] = {e["slug"]: e for e in vocab.entries("brag")}
 
 FINISHED = ("complete", "complete-late", "closed-without-action")
+# Only the board (or the business unit on its behalf) sets this assurance state (tracker.permissions).
+EVIDENCE_ACCEPTED = "impact-evidenced"
+# Responses with which the board signs a recommendation off once its actions are finished.
+ACCEPTED_RESPONSES = ("accepted", "accepted-in-part")
 NOT_BEGUN = ("not-started", "not-reported")
 DUE_SOON_DAYS = 30
 
@@ -51,8 +55,8 @@ BRAG_DEFINITIONS: list[dict] = [
          "when": {"delivery": ["in-progress-off-track"]}},
     ]},
     {**_colour("blue"), "rules": [
-        {"text": "The action is complete and the board has seen evidence of its impact.",
-         "when": {"delivery": ["complete", "complete-late"], "assurance": ["impact-evidenced"]}},
+        {"text": "The action is complete and the board has accepted evidence of its impact.",
+         "when": {"delivery": ["complete", "complete-late"], "assurance": [EVIDENCE_ACCEPTED]}},
         {"text": "The action was closed without action by board decision.",
          "when": {"delivery": ["closed-without-action"]}},
     ]},
@@ -69,7 +73,7 @@ BRAG_DEFINITIONS: list[dict] = [
         {"text": "The action is in progress and on track.", "when": {"delivery": ["in-progress-on-track"]}},
         {"text": f"The action has not started and is due more than {DUE_SOON_DAYS} days from now.",
          "when": {"delivery": ["not-started"]}},
-        {"text": "The action is complete and evidence of its impact is awaited.",
+        {"text": "The action is complete and evidence of its impact is awaited or not yet accepted.",
          "when": {"delivery": ["complete", "complete-late"]}},
     ]},
 ]
@@ -168,12 +172,12 @@ def worst_brag(colours: Iterable[str | None]) -> str | None:
     return min(present, key=BRAG_SEVERITY.index) if present else None
 
 
-def recommendation_status(response: str | None, actions: list[tuple[str, str]],
-                          board_reviewed: bool = True) -> str:
-    """Public status from the response and the (delivery, assurance) of each action.
+def recommendation_status(response: str | None, actions: list[tuple[str, str]]) -> str:
+    """Public status from the board's response and the (delivery, assurance) of each action.
 
-    board_reviewed is False when nothing but the sources' reported actions is known: finished
-    actions alone do not show that the whole recommendation was met, so it stays in progress.
+    Completed and Assured need the board's acceptance: finished actions alone (reported by the
+    sources or by agencies) do not show that the recommendation was met, so without an accepting
+    response it stays in progress. Assured also needs accepted evidence for every delivered action.
     """
     if response == "not-accepted":
         return "not-accepted"
@@ -182,10 +186,10 @@ def recommendation_status(response: str | None, actions: list[tuple[str, str]],
     if not actions:
         return "not-tracked" if response is None else "not-started"
     if all(d in FINISHED for d, _ in actions):
-        if not board_reviewed:
+        if response not in ACCEPTED_RESPONSES:
             return "in-progress"
         delivered = [a for d, a in actions if d != "closed-without-action"]
-        if delivered and all(a == "impact-evidenced" for a in delivered):
+        if delivered and all(a == EVIDENCE_ACCEPTED for a in delivered):
             return "assured"
         return "completed"
     if all(d in NOT_BEGUN for d, _ in actions):
@@ -211,7 +215,7 @@ def action_status(delivery: str, assurance: str) -> str | None:
     """An action's status in the words of a published action plan (not-started, in-progress,
     completed, assured), or None when none was reported: what the search's status facet shows."""
     if delivery in FINISHED:
-        return "assured" if delivery != "closed-without-action" and assurance == "impact-evidenced" else "completed"
+        return "assured" if delivery != "closed-without-action" and assurance == EVIDENCE_ACCEPTED else "completed"
     if delivery in NOT_BEGUN:
         return "not-started" if delivery == "not-started" else None
     return "in-progress"

@@ -109,7 +109,7 @@ def test_public_db_is_a_full_copy_of_reviews_db(reviews_db_path, public_no_track
 def test_status_from_reported_actions_alone(statuses, expected):
     from core.status import INGESTED_STATUS, recommendation_status
 
-    assert recommendation_status(None, [INGESTED_STATUS[s] for s in statuses], board_reviewed=False) == expected
+    assert recommendation_status(None, [INGESTED_STATUS[s] for s in statuses]) == expected
 
 
 def test_no_tracker_and_an_empty_tracker_publish_the_same(reviews_db_path, public_no_tracker, tmp_path):

@@ -69,8 +69,11 @@ def test_rebuild_keeps_status_follows_aliases_and_reports_orphans(tracker_app, t
     assert "child-t-2022-rec-2<" in orphans or "child-t-2022-rec-2</a>" in orphans
     assert admin.get("/tracker/recommendations/child-t-2022-rec-2").status_code == 200
     assert signed_in(tracker_app, "bob").get("/tracker/recommendations/child-t-2022-rec-2").status_code == 404
-    # The action's own tracked state survived: it follows its stable action id to recommendation 2a.
-    assert after["child-t-2022-rec-2a"]["status"] == "assured"
+    # The action's own tracked state survived: it follows its stable action id to recommendation 2a,
+    # but with no board response recorded for 2a its accepted evidence does not make 2a Assured.
+    assert [a["assurance"] for a in public.action_states(tracker_conn, sqlite3.connect(reviews_db_path),
+                                                         "child-t-2022-rec-2a")] == ["impact-evidenced"]
+    assert after["child-t-2022-rec-2a"]["status"] == "in-progress"
 
     write_database(reviews_db_path, _records(alias=True))
     aliased = _statuses(tracker_app, tracker_conn)

@@ -82,6 +82,6 @@ def test_reported_actions_alone_never_complete_a_recommendation():
     from core.status import recommendation_status
 
     done = [("complete", "impact-evidenced"), ("complete", "impact-evidence-pending")]
-    assert recommendation_status(None, done, board_reviewed=False) == "in-progress"
+    assert recommendation_status(None, done) == "in-progress"
     assert recommendation_status("accepted", done) == "completed"
     assert recommendation_status("accepted", [("complete", "impact-evidenced")]) == "assured"

@@ -11,8 +11,8 @@ import sqlite3
 
 from core import status as statuses
 from tracker import store
-from tracker.permissions import (PermissionDenied, can_add_action, can_edit_recommendation,
-                                 editable_action_fields)
+from tracker import permissions
+from tracker.permissions import PermissionDenied, can_add_action, editable_action_fields
 from tracker.state import ActionState, RecommendationState
 
 ConflictError = store.ConflictError
@@ -50,6 +50,13 @@ def _clean_choice(value: str | None, field: str, allowed: list[str], current: st
     return value
 
 
+def _recorded_note(user: dict, rule: str, note: str) -> str:
+    """The reason typed, saying so when the business unit records a board decision for the board."""
+    if permissions.on_behalf_of_board(user, rule):
+        return f"{permissions.ON_BEHALF_NOTE} {note}".strip()
+    return note
+
+
 def clean_action_changes(action: ActionState, submitted: dict) -> dict:
     """Validated new values for the fields submitted (others are left out)."""
     cleaners = {
@@ -72,11 +79,12 @@ def update_action(conn: sqlite3.Connection, user: dict, action: ActionState, exp
     if action.orphaned and user["role"] != "admin":
         raise PermissionDenied("only an administrator may change an orphaned action")
     new = clean_action_changes(action, submitted)
-    forbidden = [f for f, v in new.items() if f not in allowed and v != getattr(action, f)]
-    if forbidden:
-        raise PermissionDenied(f"you may not change {', '.join(f.replace('_', ' ') for f in forbidden)}")
-    note = _clean_text(note, "note")
     changed = {f: v for f, v in new.items() if v != getattr(action, f)}
+    forbidden = permissions.forbidden_action_changes(user, action.agency, changed,
+                                                     {f: getattr(action, f) for f in changed})
+    if forbidden:
+        raise PermissionDenied(f"you may not change {', '.join(forbidden)}")
+    note = _clean_text(note, "note")
     if not changed:
         if expected_version != action.version:  # a stale form is a conflict even when it changes nothing
             raise ConflictError("someone else changed this action after you opened it")
@@ -104,18 +112,20 @@ def update_action(conn: sqlite3.Connection, user: dict, action: ActionState, exp
         if cur.rowcount != 1:
             raise ConflictError("someone else changed this action after you opened it")
         for f, v in changed.items():
+            rule = permissions.action_field_rule(f, getattr(action, f), v)
             store.append_audit(conn, change_id=change_id, at=at, user=user, entity="action",
                                entity_id=action.action_id, recommendation_id=action.recommendation_id, field=f,
-                               old_value=getattr(action, f), new_value=v, note=note,
+                               old_value=getattr(action, f), new_value=v, note=_recorded_note(user, rule, note),
                                public=f in PUBLIC_ACTION_FIELDS)
     return list(changed)
 
 
 def update_recommendation(conn: sqlite3.Connection, user: dict, rec: RecommendationState, expected_version: int,
                           submitted: dict, note: str = "") -> list[str]:
-    """Response, owner and target date: the business unit's to set."""
-    if not can_edit_recommendation(user):
-        raise PermissionDenied("only an administrator may change a recommendation's response, owner or date")
+    """The board's response (board, or business unit on its behalf); owner and date (business unit)."""
+    allowed = permissions.editable_recommendation_fields(user)
+    if not allowed:
+        raise PermissionDenied("only the board and the business unit may change a recommendation")
     new: dict = {}
     if "response" in submitted:
         new["response"] = _clean_choice(submitted["response"], "response", statuses.keys(statuses.RESPONSES), None)
@@ -126,6 +136,9 @@ def update_recommendation(conn: sqlite3.Connection, user: dict, rec: Recommendat
     note = _clean_text(note, "note")
     current = {"response": rec.response, "owner": rec.owner, "target_date": rec.target_date}
     changed = {f: v for f, v in new.items() if v != current[f]}
+    forbidden = [f.replace("_", " ") for f in changed if f not in allowed]
+    if forbidden:
+        raise PermissionDenied(f"you may not change {', '.join(forbidden)}")
     if not changed:
         if expected_version != rec.version:
             raise ConflictError("someone else changed this recommendation after you opened it")
@@ -151,7 +164,8 @@ def update_recommendation(conn: sqlite3.Connection, user: dict, rec: Recommendat
         for f, v in changed.items():
             store.append_audit(conn, change_id=change_id, at=at, user=user, entity="recommendation",
                                entity_id=rec.recommendation_id, recommendation_id=rec.recommendation_id, field=f,
-                               old_value=current[f], new_value=v, note=note,
+                               old_value=current[f], new_value=v,
+                               note=_recorded_note(user, permissions.RECOMMENDATION_FIELD_RULE[f], note),
                                public=f in PUBLIC_RECOMMENDATION_FIELDS)
     return list(changed)
 

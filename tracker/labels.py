@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from core import status as statuses
+
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +25,17 @@ FIELD_LABELS = {"response": "Response", "owner": "Owner", "target_date": "Target
                 "added": "Action added"}
 VOCAB_FIELD = {"response": "response", "delivery": "delivery", "assurance": "assurance"}
 ACTION_TEXT_WORDS = 12
+
+
+def value(field: str, raw: str | None) -> str:
+    """An audit value in words: vocabulary labels, readable dates, text as typed."""
+    if raw is None or raw == "":
+        return "not set" if field in VOCAB_FIELD or field == "target_date" else ""
+    if field in VOCAB_FIELD:
+        return statuses.label(VOCAB_FIELD[field], raw)
+    if field == "target_date":
+        return day(raw)
+    return raw
 
 
 def field_label(field: str) -> str:

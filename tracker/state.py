@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core import status as statuses
-from tracker import store
+from tracker import labels, store
 
 
 @dataclass
@@ -71,13 +71,9 @@ class RecommendationState:
     def live_actions(self) -> list[ActionState]:
         return [a for a in self.actions if not a.orphaned]
 
-    def board_reviewed(self) -> bool:
-        """Has anyone in the tracker responded to it or worked on its actions?"""
-        return self.response is not None or any(a.version > 0 or a.origin == "added" for a in self.live_actions())
-
     def status(self) -> str:
         return statuses.recommendation_status(
-            self.response, [(a.delivery, a.assurance) for a in self.live_actions()], self.board_reviewed())
+            self.response, [(a.delivery, a.assurance) for a in self.live_actions()])
 
     def brag(self, today: date) -> str | None:
         return statuses.recommendation_brag(
@@ -95,6 +91,15 @@ class TrackerState:
     unlinked_actions: list[ActionState]  # actions with no recommendation (review-level)
     review_titles: dict[str, str]
     agency_names: dict[str, str]
+    review_names: dict[str, str] = field(default_factory=dict)  # the names people use: "Child K"
+
+    def recommendation_name(self, rec: RecommendationState) -> str:
+        """`Child K, recommendation 3`: how pages and papers name a recommendation."""
+        return labels.recommendation_name(self.review_names.get(rec.review_id or ""), rec.number)
+
+    def action_name(self, action: ActionState) -> str:
+        """`Police action: Audit of NRM referrals...`."""
+        return labels.action_name(self.agency_names.get(action.agency, action.agency), action.action)
 
     def all_actions(self, include_orphans: bool = False) -> list[ActionState]:
         out = [a for r in self.recommendations.values() for a in r.actions if include_orphans or not a.orphaned]
@@ -168,7 +173,9 @@ def load(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection) -> 
         if rec_id in recs:
             recs[rec_id].agencies.append(agency)
     alias_map = aliases(reviews_conn)
-    review_titles = {r[0]: r[1] for r in reviews_conn.execute("SELECT id, title FROM reviews")}
+    review_titles, review_names = {}, {}
+    for review_id, subject, title in reviews_conn.execute("SELECT id, subject, title FROM reviews"):
+        review_titles[review_id], review_names[review_id] = title, labels.review_name(subject, title)
     agency_names = {r[0]: r[1] for r in reviews_conn.execute("SELECT slug, name FROM agencies")} \
         if _table_exists(reviews_conn, "agencies") else {}
 
@@ -223,4 +230,4 @@ def load(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection) -> 
             rec.actions.append(action)
 
     return TrackerState(recs, sorted(orphans.values(), key=lambda r: r.recommendation_id), unlinked,
-                        review_titles, agency_names)
+                        review_titles, agency_names, review_names)

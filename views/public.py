@@ -17,6 +17,7 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
 from markupsafe import Markup, escape
 
 from ingest.dates import readable_date
+from tracker import permissions as tracker_permissions
 from tracker import public as tracker_public
 from core import status as status_rule
 from core import vocab
@@ -356,6 +357,7 @@ def about():
         delivery=status_rule.DELIVERY, assurance=status_rule.ASSURANCE,
         brag=status_rule.BRAG_DEFINITIONS,
         recommendation_brag_rules=status_rule.RECOMMENDATION_BRAG_RULES,
+        role_rules=tracker_permissions.role_rules(), public_rule=tracker_permissions.PUBLIC_RULE,
         review_types=REVIEW_TYPES, filter_names=public_search.FILTERS,
         datasette_url=http_url(current_app.config.get("DATASETTE_URL")),
     )

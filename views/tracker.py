@@ -81,23 +81,38 @@ def _rec_or_404(loaded: state_mod.TrackerState, rec_id: str) -> state_mod.Recomm
     rec = loaded.recommendations.get(rec_id)
     if rec is None:
         rec = next((o for o in loaded.orphans if o.recommendation_id == rec_id), None)
-        if rec is None or not permissions.can_edit_recommendation(g.user):
+        if rec is None or not permissions.can_see_orphans(g.user):
             abort(404)
     return rec
 
 
 def _history(rec: state_mod.RecommendationState, loaded: state_mod.TrackerState) -> list[dict]:
-    """Full history for signed-in users; private-note text only for those allowed to read it."""
+    """The history in words, each part shown only to those tracker.permissions lets read it."""
     ids = state_mod.old_ids_for(rec.recommendation_id, state_mod.aliases(get_db()))
-    agencies = {a.action_id: a.agency for a in rec.actions}
+    actions = {a.action_id: a for a in loaded.all_actions(include_orphans=True)}
     out = []
     for row in store.history(get_tracker_db(), ids):
-        item = dict(row)
-        if row["field"] in ("private_notes", "owner") and not permissions.can_read_private(
-                g.user, agencies.get(row["entity_id"])):
-            item["old_value"], item["new_value"] = None, "(private)"
-        out.append(item)
+        action = actions.get(row["entity_id"]) if row["entity"] == "action" else None
+        agency = action.agency if action else _added_agency(row)
+        parts = permissions.history_row_visible_parts(g.user, row["entity"], row["field"], agency)
+        old, new = (labels.value(row["field"], row["old_value"]), labels.value(row["field"], row["new_value"])) \
+            if parts["values"] else ("", "(private)")
+        if row["entity"] == "recommendation":
+            record = "Recommendation"
+        elif action is not None:
+            record = loaded.action_name(action)
+        else:
+            record = f"{loaded.agency_names.get(agency, agency or 'An')} action"
+        out.append({"when": labels.when(row["at"]), "at": row["at"], "who": row["user_name"], "record": record,
+                    "field": labels.field_label(row["field"]), "from": old, "to": new,
+                    "note": row["note"] if parts["note"] else ("(private)" if row["note"] else "")})
     return out
+
+
+def _added_agency(row) -> str | None:
+    """The agency of an `added` audit row ("police: text"), for an action no longer loaded."""
+    value = row["new_value"] or ""
+    return value.split(":", 1)[0] if row["field"] == "added" and ":" in value else None
 
 
 @bp.route("/recommendations/<rec_id>")
@@ -105,12 +120,15 @@ def _history(rec: state_mod.RecommendationState, loaded: state_mod.TrackerState)
 def recommendation(rec_id: str):
     loaded = _load()
     rec = _rec_or_404(loaded, rec_id)
-    actions = rec.actions if g.user["role"] == "admin" else rec.live_actions()
+    actions = rec.actions if permissions.can_see_orphans(g.user) else rec.live_actions()
     return render_template(
         "tracker/recommendation.html", rec=rec, actions=actions, today=today(), loaded=loaded,
         history=_history(rec, loaded), review_title=loaded.review_titles.get(rec.review_id or "", ""),
-        can_edit_rec=permissions.can_edit_recommendation(g.user),
-        editable={a.action_id: bool(permissions.editable_action_fields(g.user, a.agency)) for a in actions},
+        rec_name=loaded.recommendation_name(rec) if not rec.orphaned else rec.recommendation_id,
+        rec_fields=permissions.editable_recommendation_fields(g.user),
+        can_add_action=permissions.can_add_action(g.user) and not rec.orphaned,
+        can_read_owner=permissions.can_read_owner(g.user),
+        editable={a.action_id: permissions.editable_action_fields(g.user, a.agency) for a in actions},
         private={a.action_id: permissions.can_read_private(g.user, a.agency) for a in actions})
 
 
@@ -122,9 +140,10 @@ def _submitted(form, names) -> dict:
 @bp.route("/recommendations/<rec_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_recommendation(rec_id: str):
-    if not permissions.can_edit_recommendation(g.user):
-        return _forbidden("Only the business unit (administrators) can change a recommendation's response, "
-                          "owner or target date.")
+    allowed = permissions.editable_recommendation_fields(g.user)
+    if not allowed:
+        return _forbidden("Only the board (or the business unit on its behalf) records the board's response; "
+                          "only the business unit sets owners and target dates.")
     loaded = _load()
     rec = _rec_or_404(loaded, rec_id)
     form = RecommendationForm()
@@ -137,6 +156,8 @@ def edit_recommendation(rec_id: str):
         try:
             changes.update_recommendation(get_tracker_db(), g.user, rec, form.version.data,
                                           _submitted(form, permissions.RECOMMENDATION_FIELDS), form.note.data)
+        except permissions.PermissionDenied as exc:
+            return _forbidden(str(exc).capitalize() + ".")
         except changes.ConflictError:
             conflict = rec  # the fresh state loaded above; the user's input stays in the form
             form.version.data = rec.version
@@ -147,7 +168,9 @@ def edit_recommendation(rec_id: str):
             flash("Recommendation updated.")
             return redirect(url_for("tracker.recommendation", rec_id=rec.recommendation_id))
     status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
-    return render_template("tracker/edit_recommendation.html", form=form, rec=rec, conflict=conflict), status
+    return render_template("tracker/edit_recommendation.html", form=form, rec=rec, conflict=conflict, allowed=allowed,
+                           on_behalf=permissions.on_behalf_of_board(g.user, "record-response"),
+                           rec_name=loaded.recommendation_name(rec)), status
 
 
 def _find_action(action_id: str):
@@ -171,6 +194,8 @@ def edit_action(action_id: str):
         return _forbidden(f"You can only change actions for your own agency; this action belongs to {agency_name}.")
     form = ActionForm()
     form.delivery.choices = choices(statuses.DELIVERY, keep=action.delivery)
+    assurance_keys = permissions.assurance_choices(g.user, action.agency, action.assurance)
+    form.assurance.choices = [c for c in choices(statuses.ASSURANCE) if c.value in assurance_keys]
     conflict = None
     if request.method == "GET":
         form.version.data = action.version
@@ -196,7 +221,18 @@ def edit_action(action_id: str):
             return redirect(url_for("tracker.index"))
     status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
     return render_template("tracker/edit_action.html", form=form, action=action, rec=rec, allowed=allowed,
-                           conflict=conflict, agency_name=agency_name, today=today()), status
+                           conflict=conflict, agency_name=agency_name, today=today(),
+                           rec_name=loaded.recommendation_name(rec) if rec else "",
+                           assurance_hint=_assurance_hint(action)), status
+
+
+def _assurance_hint(action: state_mod.ActionState) -> str:
+    """Tells the user what they may do with assurance, from the same rules the save checks."""
+    if permissions.allowed(g.user, "accept-evidence", action.agency):
+        who = " (recorded as on the board's behalf)" if permissions.on_behalf_of_board(g.user, "accept-evidence") else ""
+        accepted = statuses.label("assurance", statuses.EVIDENCE_ACCEPTED)
+        return f"Choose “{accepted}” to accept the evidence offered{who}."
+    return "Offer evidence of impact here and describe it below; only the board can accept it."
 
 
 @bp.route("/recommendations/<rec_id>/actions/new", methods=["GET", "POST"])
@@ -257,7 +293,7 @@ def summary():
 @bp.route("/orphans")
 @login_required
 def orphans():
-    if not permissions.can_edit_recommendation(g.user):
+    if not permissions.can_see_orphans(g.user):
         return _forbidden("Only the business unit (administrators) can see orphaned records.")
     loaded = _load()
     orphan_actions = [a for a in loaded.all_actions(include_orphans=True) if a.orphaned]
