@@ -120,15 +120,15 @@ def build_review(folder: Path, record: dict, vocab: dict[str, set[str]], report:
                  read: Callable[[Path], tuple] | None = None) -> dict:
     """One review record ready for ingest.load, from its folder and its validated review.yml.
 
-    `read(path) -> (document, extraction)` defaults to reading the file; the browser intake passes
-    one that returns the extraction it already made, so its preview runs this same code."""
+    `read(path) -> (document, extraction) or None` comes first when given (None: read the file):
+    the browser intake passes the extraction it already made, so its preview and its publish run
+    this same code without reading a long report twice."""
     corrections = load_corrections(folder, vocab)
-    read = read or _read
     documents, learning_points, extracted_recs, extracted_actions = [], [], [], []
     extracted_meta: dict = {}
     for path, role in document_files(folder, record):
         try:
-            document, extraction = read(path)
+            document, extraction = (read and read(path)) or _read(path)
         except IngestError as exc:
             if not keep_going:
                 raise
@@ -211,7 +211,7 @@ def _guess_role(path: Path) -> str:
 
 
 def build(reviews_dir: str | Path | list, db_path: str | Path, keep_going: bool = False,
-          progress: bool | None = None) -> BuildReport:
+          progress: bool | None = None, read: Callable[[Path], tuple | None] | None = None) -> BuildReport:
     """Build the whole database, or raise and leave the old one exactly as it was.
 
     `reviews_dir` may be a list of folders (reviews/ and the browser's managed folder)."""
@@ -233,7 +233,7 @@ def build(reviews_dir: str | Path | list, db_path: str | Path, keep_going: bool 
     report = BuildReport()
     try:
         records = [
-            build_review(folder, record, vocab, report, keep_going, bar.update if bar else None)
+            build_review(folder, record, vocab, report, keep_going, bar.update if bar else None, read=read)
             for folder, record in records_in
         ]
     finally:

@@ -105,10 +105,7 @@ def preview(work: Path, draft: dict) -> Preview:
     cache = {d["file"]: drafts.load_extraction(work, draft["id"], d["file"]) for d in draft["documents"]}
 
     def read(path: Path):
-        found = cache.get(path.name)
-        if found is None:
-            raise FileNotFoundError(path)
-        return found
+        return cache.get(path.name)
 
     record = load_review(folder, vocab)
     ready = [d for d in draft["documents"] if cache.get(d["file"])]

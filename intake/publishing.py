@@ -54,8 +54,8 @@ class Result:
     reviews: int = 0
     recommendations: int = 0
     warnings: list[str] = field(default_factory=list)
-    build_seconds: float = 0.0  # staging: the live site serves the old data meanwhile
-    swap_seconds: float = 0.0
+    build_seconds: float = 0.0  # staging and the new index: the live site serves the old data meanwhile
+    swap_seconds: float = 0.0  # from the new index going live to the database and open data following
     old_data_seconds: float = 0.0  # from the start of the publish until the new data is live
 
 
@@ -93,33 +93,33 @@ def withdrawn_ids(managed: Path) -> set[str]:
     return read_withdrawn(managed)
 
 
-def rebuild(targets: Targets, managed: Path, staging: Path) -> tuple[Path, Path, object]:
+def cached_reader(extracted: dict[str, tuple]):
+    """read(path) for ingest.build: the extraction already made for a file with these bytes
+    (sha256 -> (document, extraction)), else None so the build reads the file itself."""
+    import hashlib
+
+    def read(path: Path):
+        if not extracted:
+            return None
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return extracted.get(digest)
+
+    return read
+
+
+def rebuild(targets: Targets, managed: Path, staging: Path, extracted: dict | None = None) -> tuple[Path, Path, object]:
     """Build reviews.db and the open data into `staging` from reviews/ + `managed`."""
     from ingest.build import build
     from tracker.publish import publish
 
     db = staging / "reviews.db"
-    report = build([targets.bundled, managed], db)
+    report = build([targets.bundled, managed], db, read=cached_reader(extracted or {}))
     public = staging / targets.public_db.name
     publish(db, targets.tracker_db, public)
     return db, public, report
 
 
-def _index_statuses(targets: Targets, db: Path) -> dict:
-    """Recommendation statuses by the tracker's one rule, for the search index's status facet."""
-    from tracker.public import recommendation_statuses
-    from tracker.store import connect
-
-    tracker_conn = connect(targets.tracker_db)
-    reviews_conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return recommendation_statuses(tracker_conn, reviews_conn)
-    finally:
-        tracker_conn.close()
-        reviews_conn.close()
-
-
-def run(targets: Targets, change, clock=time.monotonic) -> Result:
+def run(targets: Targets, change, clock=time.monotonic, extracted: dict | None = None) -> Result:
     """Apply `change(staged_managed_dir)` to a copy of the managed folder, rebuild, swap live.
 
     `change` writes, replaces or removes one review folder in the copy."""
@@ -137,13 +137,12 @@ def run(targets: Targets, change, clock=time.monotonic) -> Result:
             else:
                 staged_managed.mkdir()
             change(staged_managed)
-            db, public, report = rebuild(targets, staged_managed, staging)
+            db, public, report = rebuild(targets, staged_managed, staging, extracted)
             result.reviews, result.recommendations = report.reviews, report.recommendations
             result.warnings = report.warnings
-            statuses = _index_statuses(targets, db)
+            build_index(db, targets.index_dir)  # written aside; swaps CURRENT only when complete
             built = clock()
             result.build_seconds = built - started
-            build_index(db, targets.index_dir, statuses)  # swaps CURRENT when complete
             os.replace(db, targets.database)
             _copy_into_live(public, targets.public_db)
             _swap_folder(targets.managed, staged_managed, staging)
@@ -167,18 +166,20 @@ def _swap_folder(live: Path, staged: Path, staging: Path) -> None:
     os.rename(staged, live)
 
 
-def save_review(targets: Targets, review_id: str, source: Path) -> Result:
-    """Publish (or republish) the review folder `source` as managed review `review_id`."""
+def save_review(targets: Targets, review_id: str, source: Path, extracted: dict | None = None) -> Result:
+    """Publish (or republish) the review folder `source` as managed review `review_id`;
+    `extracted` (sha256 -> (document, extraction)) saves reading its documents again."""
     def change(managed: Path) -> None:
         target = managed / review_id
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))
 
-    return run(targets, change)
+    return run(targets, change, extracted=extracted)
 
 
-def save_corrections(targets: Targets, folder: Path, corrections_text: str | None) -> Result:
+def save_corrections(targets: Targets, folder: Path, corrections_text: str | None,
+                     extracted: dict | None = None) -> Result:
     """Write a bundled review's corrections.yml (reviews/<id>/, where a fresh clone's build reads
     it) and rebuild; the old file comes back if the rebuild fails."""
     path = folder / "corrections.yml"
@@ -193,7 +194,7 @@ def save_corrections(targets: Targets, folder: Path, corrections_text: str | Non
             path.unlink(missing_ok=True)
 
     try:
-        return run(targets, change)
+        return run(targets, change, extracted=extracted)
     except PublishFailed:
         if before is None:
             path.unlink(missing_ok=True)

@@ -480,16 +480,18 @@ def publish(draft_id: str):
         return redirect(url_for("intake.draft", draft_id=draft_id))
     t = targets()
     folder = drafts.write_folder(t.work, draft)
+    extracted = {found[0].sha256: found for d in draft["documents"]
+                 if (found := drafts.load_extraction(t.work, draft_id, d["file"]))}
     try:
         if draft.get("bundled"):
             result = publishing.save_corrections(t, t.bundled / draft["review_id"],
                                                  (folder / "corrections.yml").read_text(encoding="utf-8")
-                                                 if (folder / "corrections.yml").exists() else None)
+                                                 if (folder / "corrections.yml").exists() else None, extracted)
         else:
             if draft["review_id"] in _taken_ids(exclude_draft=draft_id) and draft["review_id"] != draft.get("replaces"):
                 flash(f"The id {draft['review_id']} is already used: change it under Review details.")
                 return redirect(url_for("intake.draft", draft_id=draft_id))
-            result = publishing.save_review(t, draft["review_id"], folder)
+            result = publishing.save_review(t, draft["review_id"], folder, extracted)
     except publishing.PublishFailed as exc:
         store.log(conn(), g.user, "publish failed", draft_id=draft_id, review_id=draft["review_id"], detail=str(exc))
         return render_template("intake/published.html", draft=draft, error=str(exc), result=None), 400
