@@ -7,6 +7,7 @@ The work itself is in intake/; this module turns it into responses.
 from __future__ import annotations
 
 import functools
+import shutil
 from pathlib import Path
 
 import yaml
@@ -17,6 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
 from ingest.build import vocabulary
+from ingest.cited import CITED_FILE
 from ingest.load import vocabulary_rows
 from ingest.readers import DEFAULT_MAX_BYTES
 from ingest.records import REVIEW_TYPES, load_review, review_folders_in
@@ -517,8 +519,9 @@ def edit_published(review_id: str):
     draft = drafts.new_draft(review_id, meta, replaces=review_id)
     draft["bundled"] = bundled
     folder = drafts.review_folder(t.work, draft["id"])
-    import shutil
     shutil.copytree(source, folder)
+    if (source.parent / CITED_FILE).exists():  # the documents its facts cite live beside it
+        shutil.copy(source.parent / CITED_FILE, folder.parent / CITED_FILE)
     if (folder / "corrections.yml").exists():
         draft["corrections"] = yaml.safe_load((folder / "corrections.yml").read_text(encoding="utf-8")) or {}
     from ingest.records import document_files
