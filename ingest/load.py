@@ -17,6 +17,7 @@ from core import vocab
 from ingest import ids
 from ingest.atomic import replacing
 from ingest.cited import source_columns
+from ingest import recurring, recurring_tables
 from ingest.holdings import holdings, holdings_rows
 
 FTS_TABLES = {
@@ -113,6 +114,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         ],
     )
     db["ingest_errors"].create({"file": str, "error": str, "at": str})
+    recurring_tables.create(db)
     for table, columns in FTS_TABLES.items():
         db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
     for table, column in [
@@ -216,13 +218,17 @@ def populate(db: sqlite_utils.Database, records: Iterable[dict], errors: Iterabl
         db["agencies"].insert_all(vocabulary["agencies"])
         db["holdings"].insert_all(holdings_rows())
         cited_rows: dict[str, dict] = {}
+        roots: list[str] = []
         for record in records:
             cited_rows.update(record.get("cited_documents") or {})
+            if record.get("root") and record["root"] not in roots:
+                roots.append(record["root"])
             for table, rows in _review_rows(record, now).items():
                 if rows:
                     db[table].insert_all(rows)
         db["cited_documents"].insert_all(list(cited_rows.values()))
         db["ingest_errors"].insert_all([{**e, "at": now} for e in errors])
+        recurring_tables.write(db, recurring.load_corrections(roots[0]) if roots else None)
 
 
 def write_database(path: str | os.PathLike, records: Iterable[dict], errors: Iterable[dict] = ()) -> Path:

@@ -121,6 +121,7 @@ def load_review(folder: Path, vocabulary: dict[str, set[str]]) -> dict:
         "addressees": _slugs(path, "recommendations_addressed_to", data.get("recommendations_addressed_to"),
                              agencies),
         "cited_documents": cited,
+        "root": str(folder.parent),
     }
     record["facts"] = [
         {

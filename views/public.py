@@ -259,7 +259,8 @@ def theme(slug: str):
     statuses, _ = _status_snapshot()
     return render_template("theme.html", theme=item, vocab=vocab, by_year=_fill_years(by_year),
                            learning_points=queries.theme_learning_points(conn, slug),
-                           recommendations=recs, statuses=statuses)
+                           recommendations=recs, statuses=statuses,
+                           recurring=queries.recurring_asks(conn, theme=slug))
 
 
 def _fill_years(rows: list[dict]) -> list[dict]:
@@ -317,13 +318,15 @@ def recommendation(rec_id: str):
             return redirect(url_for("public.recommendation", rec_id=target), code=301)
         abort(404, description="There is no recommendation with that id.")
     tracker_conn = get_tracker_db()
-    status = tracker_public.recommendation_statuses(tracker_conn, conn).get(rec_id, {})
+    all_statuses = tracker_public.recommendation_statuses(tracker_conn, conn)
+    status = all_statuses.get(rec_id, {})
     related = [h for h in search_service().related("recommendation", rec_id, limit=5)
                if h.get("review_id") != item["review_id"]]
     return render_template(
         "recommendation.html", rec=item, vocab=queries.vocabulary(conn), status=status,
         timeline=tracker_public.public_timeline(tracker_conn, rec_id, conn),
         actions=tracker_public.action_states(tracker_conn, conn, rec_id), related=related,
+        recurring=queries.recurring_for(conn, rec_id), statuses=all_statuses,
     )
 
 
@@ -343,7 +346,7 @@ def agency(slug: str):
     return render_template(
         "agency.html", agency=item, vocab=vocab, statuses=statuses, action_statuses=action_statuses,
         recommendations=queries.agency_recommendations(conn, slug),
-        actions=queries.agency_actions(conn, slug),
+        actions=queries.agency_actions(conn, slug), recurring=queries.recurring_asks(conn, agency=slug),
     )
 
 

@@ -7,6 +7,7 @@ Named parameters only.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 
 SEP = "|"  # slugs never contain it
@@ -253,3 +254,50 @@ def review_addressees(conn: sqlite3.Connection, review_id: str) -> list[str]:
     """Agencies a review addressed recommendations to, when nothing more about them is known."""
     return [r["agency"] for r in _rows(
         conn, "select agency from review_addressees where review_id = :id order by rowid", {"id": review_id})]
+
+
+def recurring_for(conn: sqlite3.Connection, item_id: str) -> dict | None:
+    """The recurring group an item belongs to, with its other members from other reviews (oldest
+    first) and why each is there; None when the item recurs nowhere else."""
+    group = _one(conn, """select g.* from recurring_groups g join recurring_members m on m.group_id = g.id
+                          where m.item_id = :id""", {"id": item_id})
+    if group is None:
+        return None
+    for key in ("key_phrases", "themes", "agencies"):
+        group[key] = json.loads(group[key] or "[]")
+    members = _rows(conn, """
+        select m.item_id, m.kind, m.review_id, m.year, m.shared_phrases, v.title as review_title,
+          coalesce(r.number, l.seq) as number, coalesce(r.text, l.text) as text, r.wording
+        from recurring_members m
+        join reviews v on v.id = m.review_id
+        left join recommendations r on r.id = m.item_id
+        left join learning_points l on l.id = m.item_id
+        where m.group_id = :g and m.item_id != :id
+        order by m.year, m.item_id""", {"g": group["id"], "id": item_id})
+    for m in members:
+        m["shared_phrases"] = json.loads(m["shared_phrases"] or "[]")
+    group["others"] = members
+    return group
+
+
+def recurring_asks(conn: sqlite3.Connection, theme: str | None = None, agency: str | None = None,
+                   limit: int = 5) -> list[dict]:
+    """The recommendations asked for again and again, most reviews first, for a theme or an agency."""
+    where, params = [], {"limit": limit}
+    if theme:
+        where.append("""exists (select 1 from recurring_members m join recommendation_themes t
+                        on t.recommendation_id = m.item_id where m.group_id = g.id and t.theme = :theme)""")
+        params["theme"] = theme
+    if agency:
+        where.append("""exists (select 1 from recurring_members m join recommendation_agencies a
+                        on a.recommendation_id = m.item_id where m.group_id = g.id and a.agency = :agency)""")
+        params["agency"] = agency
+    sql = f"""select g.* from recurring_groups g where g.kind = 'recommendation'
+              {''.join(' and ' + w for w in where)} order by g.reviews desc, g.items desc, g.id limit :limit"""
+    groups = _rows(conn, sql, params)
+    for g in groups:
+        g["key_phrases"] = json.loads(g["key_phrases"] or "[]")
+        g["members"] = _rows(conn, """select m.item_id, m.review_id, m.year, r.number, r.text, v.title as review_title
+            from recurring_members m join recommendations r on r.id = m.item_id join reviews v on v.id = m.review_id
+            where m.group_id = :g order by m.year, m.item_id""", {"g": g["id"]})
+    return groups

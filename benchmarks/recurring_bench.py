@@ -1,0 +1,138 @@
+"""Recurring learning: pairwise precision and recall on the labelled pairs, and the time to group
+recommendations at national scale (60,000, about 1,400 reviews), on this machine.
+
+    python benchmarks/recurring_bench.py [--n 60000]
+
+The labelled set is benchmarks/data/recurring_pairs.yml (each variant of an ask stands for a
+recommendation from a different review). A pair is predicted "same ask" when both items end up in
+one group. The baseline line scores the open data's old canned query (same theme and same
+addressee means recurring) on the same pairs. The last line is
+`pairs=N precision=... recall=... group_60k_s=...`.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from itertools import combinations, product
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ingest.addressees import addressees  # noqa: E402
+from ingest.recurring import Item, group  # noqa: E402
+from ingest.themes import choose_themes  # noqa: E402
+
+PAIRS_FILE = Path(__file__).with_name("data") / "recurring_pairs.yml"
+
+
+def labelled(path: Path = PAIRS_FILE) -> tuple[list[Item], list[tuple[str, str, bool, str]]]:
+    """The items (one per variant, each from its own review) and the labelled pairs (a, b, same, set)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items, by_ask, set_of = [], {}, {}
+    for n, ask in enumerate(data["asks"]):
+        ids = []
+        for k, text in enumerate(ask["variants"]):
+            item_id = f"{ask['id']}-{k}"
+            items.append(Item(item_id, f"review-{n}-{k}", text, tuple(choose_themes(text)),
+                              tuple(addressees(text)), 2010 + k))
+            ids.append(item_id)
+        by_ask[ask["id"]] = ids
+        set_of[ask["id"]] = ask["set"]
+    pairs = [(a, b, True, set_of[ask]) for ask, ids in by_ask.items() for a, b in combinations(ids, 2)]
+    for left, right in data["near_misses"]:
+        which = "tune" if set_of[left] == set_of[right] == "tune" else "held-out"
+        pairs += [(a, b, False, which) for a, b in product(by_ask[left], by_ask[right])]
+    return items, pairs
+
+
+def score(predicted_same, pairs) -> tuple[float, float]:
+    tp = sum(1 for a, b, same, _ in pairs if same and predicted_same(a, b))
+    fp = sum(1 for a, b, same, _ in pairs if not same and predicted_same(a, b))
+    fn = sum(1 for a, b, same, _ in pairs if same and not predicted_same(a, b))
+    return (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
+
+
+def grouped_predictor(items: list[Item]):
+    where = {m.id: g.id for g in group(items) for m in g.members}
+    return lambda a, b: a in where and where.get(a) == where.get(b)
+
+
+def baseline_predictor(items: list[Item]):
+    by_id = {it.id: it for it in items}
+
+    def same(a: str, b: str) -> bool:
+        x, y = by_id[a], by_id[b]
+        return bool(set(x.themes) & set(y.themes) and set(x.agencies) & set(y.agencies))
+    return same
+
+
+# A deterministic national-scale corpus: asks built from topics and aspects, worded with varied
+# addressees and openings, about 40 recommendations a review.
+_TOPICS = [
+    "children missing education", "bruising in non-mobile babies", "safer sleep", "multi-agency chronologies",
+    "professional challenge and escalation", "fathers and male carers", "the voice of the child",
+    "domestic abuse enquiry", "GP reports to conferences", "elective home education", "the neglect toolkit",
+    "transfer of records between areas", "National Referral Mechanism referrals", "exploitation panels",
+    "parental mental health", "parental substance misuse", "disabled children's communication",
+    "the threshold document", "reflective supervision", "professional interpreters", "missed health appointments",
+    "private fostering", "case closure", "strategy discussions", "self-harm in adolescents",
+    "temporary accommodation placements", "allegations against staff", "online safety", "culture and faith",
+    "learning briefings", "information sharing with schools", "early help assessments", "young carers",
+    "children in care placements out of area", "harmful sexual behaviour", "female genital mutilation",
+    "forced marriage", "radicalisation referrals", "child sexual exploitation", "county lines",
+]
+_ASPECTS = [
+    "train staff on", "audit practice on", "write guidance on", "raise awareness of", "commission a service for",
+    "record decisions about", "share information about", "review the policy on", "report to the board on",
+    "set up a pathway for", "appoint a lead for", "create a tool for", "check compliance with",
+    "publish a leaflet on", "hold a learning event on", "update procedures for", "monitor data on",
+    "assess capacity for", "seek assurance about", "escalate to national bodies concerns about",
+]
+_WHO = ["The partnership", "Children's social care", "Health partners", "Schools", "The police", "GPs",
+        "The local authority", "All agencies", "Mental health services", "Commissioners", "Housing providers"]
+_HOW = ["should", "must", "is asked to", "needs to"]
+_TAIL = ["", " within six months", " and report progress", " across the county", " for every team",
+         " with partner agencies", " and evaluate the impact", " by the end of the year"]
+
+
+def national_corpus(n: int, seed: int = 7) -> list[Item]:
+    rng = random.Random(seed)
+    items = []
+    per_review = 40
+    for k in range(n):
+        review = k // per_review
+        text = (f"{rng.choice(_WHO)} {rng.choice(_HOW)} {rng.choice(_ASPECTS)} {rng.choice(_TOPICS)}"
+                f"{rng.choice(_TAIL)}.")
+        items.append(Item(f"r{review}-rec-{k % per_review}", f"r{review}", text, (), (), 2013 + review % 12))
+    return items
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=60000, help="recommendations in the timing corpus")
+    args = parser.parse_args()
+    items, pairs = labelled()
+    predict = grouped_predictor(items)
+    base = baseline_predictor(items)
+    for name, subset in (("tune", [p for p in pairs if p[3] == "tune"]),
+                         ("held-out", [p for p in pairs if p[3] == "held-out"])):
+        p, r = score(predict, subset)
+        bp, br = score(base, subset)
+        print(f"{name}: pairs={len(subset)} precision={p:.3f} recall={r:.3f} "
+              f"(baseline same theme and addressee: precision={bp:.3f} recall={br:.3f})")
+    corpus = national_corpus(args.n)
+    start = time.perf_counter()
+    groups = group(corpus)
+    seconds = time.perf_counter() - start
+    print(f"national corpus: {len(corpus)} recommendations in {len(corpus) // 40} reviews -> "
+          f"{len(groups)} recurring groups, largest {max((len(g.members) for g in groups), default=0)}")
+    precision, recall = score(predict, pairs)
+    print(f"pairs={len(pairs)} precision={precision:.3f} recall={recall:.3f} group_60k_s={seconds:.1f}")
+
+
+if __name__ == "__main__":
+    main()

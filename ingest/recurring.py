@@ -1,0 +1,308 @@
+"""Recurring learning: items from different reviews that ask for the same change.
+
+The complaint heard most about case reviews is that they keep recommending the same things. This
+module finds those repeats, for recommendations and (separately) learning points, in a way a person
+can check. Similarity is TF-IDF over stemmed words and word pairs, with the phrasing of
+recommendations left out (the rules are data: ingest/recurring.yml), so "the partnership should
+ensure that all agencies" counts for nothing and "multi-agency chronology" counts a lot. Items from
+different reviews are linked when similar enough (a little less is enough when they share a theme or
+an addressee); links are merged into groups centre by centre, so one loose link cannot chain
+unrelated asks together. A person's corrections (`reviews/recurring-corrections.yml`) split or join
+groups and are applied on every build. Deterministic, offline: scikit-learn and SciPy only.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from scipy import sparse
+from scipy.sparse.linalg import norm as sparse_norm
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from ingest.errors import InvalidSource
+from ingest.taxonomy import stem
+
+RULES_FILE = Path(__file__).with_name("recurring.yml")
+CORRECTIONS_FILE = "recurring-corrections.yml"
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_CHUNK = 2048
+THEME_TOKEN = "zztheme"  # an item's themes join its words as tokens no text contains
+
+
+@dataclass(frozen=True)
+class Rules:
+    boilerplate: frozenset[str]
+    link: float
+    link_shared: float
+    merge: float
+    neighbours: int
+    explain_phrases: int
+    max_df_share: float = 0.02
+    max_df_floor: int = 200
+    min_shared_words: int = 2
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = RULES_FILE) -> Rules:
+    """The rules file, checked: thresholds between 0 and 1, a list of boilerplate words."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        limits = data["thresholds"]
+        rules = Rules(
+            boilerplate=frozenset(str(w).lower() for w in data["boilerplate"]),
+            link=float(limits["link"]), link_shared=float(limits["link_shared"]),
+            merge=float(limits["merge"]), neighbours=int(data["neighbours"]),
+            explain_phrases=int(data["explain_phrases"]),
+            max_df_share=float(data.get("max_df_share", 0.02)), max_df_floor=int(data.get("max_df_floor", 200)),
+            min_shared_words=int(data.get("min_shared_words", 2)),
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+        raise InvalidSource(path, f"is not a valid recurring-learning rules file ({type(exc).__name__})") from None
+    if not all(0 < t <= 1 for t in (rules.link, rules.link_shared, rules.merge)) or rules.neighbours < 1:
+        raise InvalidSource(path, "thresholds must be between 0 and 1 and neighbours at least 1")
+    return rules
+
+
+@dataclass
+class Item:
+    """One recommendation or learning point: what grouping needs to know about it."""
+    id: str
+    review_id: str
+    text: str
+    themes: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    year: int | None = None
+
+
+@dataclass
+class Group:
+    id: str
+    members: list[Item]
+    key_phrases: list[str]
+    themes: list[str]
+    agencies: list[str]
+    similarity: dict[str, float] = field(default_factory=dict)  # member id -> cosine to the centre
+
+    @property
+    def reviews(self) -> list[str]:
+        return list(dict.fromkeys(m.review_id for m in self.members))
+
+
+@dataclass
+class Corrections:
+    """A person's fixes: pairs to keep apart (split) and pairs to put together (join)."""
+    apart: set[frozenset[str]] = field(default_factory=set)
+    together: list[tuple[str, str]] = field(default_factory=list)
+
+
+def load_corrections(root: Path | None) -> Corrections:
+    """`recurring-corrections.yml` beside the review folders, if there is one."""
+    path = Path(root) / CORRECTIONS_FILE if root else None
+    if not path or not path.is_file():
+        return Corrections()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError):
+        raise InvalidSource(path, "is not valid UTF-8 YAML") from None
+    out = Corrections()
+    for key in ("split", "join"):
+        for n, pair in enumerate(data.get(key) or [], 1):
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
+                raise InvalidSource(path, f"{key}[{n}] must be a pair of item ids, such as [a-rec-1, b-rec-3]")
+            if key == "split":
+                out.apart.add(frozenset(pair))
+            else:
+                out.together.append((pair[0], pair[1]))
+    return out
+
+
+class Analyzer:
+    """Text -> stemmed words and word pairs, boilerplate and stop words left out; remembers how
+    each stem was written so explanations read as words, not stems."""
+
+    def __init__(self, rules: Rules):
+        self.skip = rules.boilerplate | ENGLISH_STOP_WORDS
+        self.surface: dict[str, Counter] = defaultdict(Counter)
+
+    def __call__(self, text: str) -> list[str]:
+        words = [w for w in _WORD.findall(text.lower().replace("-", " ")) if w not in self.skip and len(w) > 1]
+        themes = [w for w in words if w.startswith(THEME_TOKEN)]
+        words = [w for w in words if not w.startswith(THEME_TOKEN)]
+        stems = []
+        for w in words:
+            s = stem(w)
+            self.surface[s][w] += 1
+            stems.append(s)
+        return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:])] + themes
+
+    def readable(self, term: str) -> str:
+        return " ".join(self.surface[s].most_common(1)[0][0] if self.surface[s] else s for s in term.split())
+
+
+def _neighbour_pairs(x: sparse.csr_matrix, items: list[Item], rules: Rules,
+                     words: list[set[int]]) -> list[tuple[float, int, int]]:
+    """(similarity, i, j) for i < j from different reviews that pass the link rule, best first.
+    `words` holds each item's single-word terms: a pair must share `min_shared_words` of them."""
+    review_no: dict[str, int] = {}
+    reviews = np.array([review_no.setdefault(it.review_id, len(review_no)) for it in items])
+    shared_tags = [set(it.themes) | {f"@{a}" for a in it.agencies} for it in items]
+    floor = min(rules.link, rules.link_shared)
+    pairs: dict[tuple[int, int], float] = {}
+    xt = x.T.tocsc()
+    for start in range(0, x.shape[0], _CHUNK):
+        block = (x[start:start + _CHUNK] @ xt).tocsr()
+        block.data[block.data < floor] = 0
+        block.eliminate_zeros()
+        for r in range(block.shape[0]):
+            i = start + r
+            lo, hi = block.indptr[r], block.indptr[r + 1]
+            if lo == hi:
+                continue
+            cols, vals = block.indices[lo:hi], block.data[lo:hi]
+            keep = reviews[cols] != reviews[i]
+            cols, vals = cols[keep], vals[keep]
+            if len(cols) > rules.neighbours:
+                top = np.argpartition(-vals, rules.neighbours)[: rules.neighbours]
+                cols, vals = cols[top], vals[top]
+            for j, v in zip(cols.tolist(), vals.tolist()):
+                if v < rules.link and not (shared_tags[i] & shared_tags[j]):
+                    continue
+                if len(words[i] & words[j]) < rules.min_shared_words:
+                    continue
+                key = (i, j) if i < j else (j, i)
+                if v > pairs.get(key, 0.0):
+                    pairs[key] = v
+    return sorted(((v, i, j) for (i, j), v in pairs.items()), key=lambda p: (-p[0], p[1], p[2]))
+
+
+def _vectors(items: list[Item], rules: Rules) -> tuple[sparse.csr_matrix, TfidfVectorizer, Analyzer]:
+    analyzer = Analyzer(rules)
+    # terms in a large share of items say nothing about which ask an item is (and would make the
+    # neighbour search quadratic); small corpora keep every term
+    max_df = max(rules.max_df_share * len(items), rules.max_df_floor)
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm="l2", dtype=np.float32,
+                                 max_df=int(max_df))
+    texts = [it.text + "".join(f" {THEME_TOKEN}{t.replace('-', '')}" for t in it.themes) for it in items]
+    return vectorizer.fit_transform(texts).tocsr(), vectorizer, analyzer
+
+
+def group(items: list[Item], rules: Rules | None = None, corrections: Corrections | None = None) -> list[Group]:
+    """Groups of items from two or more reviews that ask for the same change, largest first.
+
+    Merging is average-link: two groups join only while the mean similarity between their members
+    (the dot product of their summed unit vectors over the product of their sizes) stays at
+    `merge` or above.
+    """
+    rules = rules or load_rules()
+    corrections = corrections or Corrections()
+    items = [it for it in items if it.text and it.text.strip()]
+    if len(items) < 2:
+        return []
+    try:
+        x, vectorizer, analyzer = _vectors(items, rules)
+    except ValueError:  # nothing but boilerplate in every item
+        return []
+    rows = [dict(zip(x.indices[x.indptr[n]:x.indptr[n + 1]].tolist(), x.data[x.indptr[n]:x.indptr[n + 1]].tolist()))
+            for n in range(x.shape[0])]
+    terms = vectorizer.get_feature_names_out()
+    single = {n for n, t in enumerate(terms) if " " not in t and not t.startswith(THEME_TOKEN)}
+    words = [{t for t in row if t in single} for row in rows]
+    index = {it.id: n for n, it in enumerate(items)}
+    parent = list(range(len(items)))
+    total: dict[int, dict[int, float]] = {}
+    members: dict[int, list[int]] = {n: [n] for n in range(len(items))}
+
+    def find(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    def vector(root: int) -> dict[int, float]:
+        return total.get(root) or rows[root]
+
+    def mean_similarity(a: int, b: int) -> float:
+        va, vb = vector(a), vector(b)
+        if len(va) > len(vb):
+            va, vb = vb, va
+        return sum(w * vb.get(t, 0.0) for t, w in va.items()) / (len(members[a]) * len(members[b]))
+
+    def kept_apart(a: int, b: int) -> bool:
+        if not corrections.apart:
+            return False
+        ids_a = {items[m].id for m in members[a]}
+        return any(frozenset((p, items[m].id)) in corrections.apart for p in ids_a for m in members[b])
+
+    def union(a: int, b: int) -> None:
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        summed = dict(vector(a))
+        for t, w in vector(b).items():
+            summed[t] = summed.get(t, 0.0) + w
+        parent[b] = a
+        total[a] = summed
+        total.pop(b, None)
+        members[a] += members.pop(b)
+
+    for left, right in corrections.together:
+        if left in index and right in index and find(index[left]) != find(index[right]):
+            union(find(index[left]), find(index[right]))
+    for _score, i, j in _neighbour_pairs(x, items, rules, words):
+        a, b = find(i), find(j)
+        if a != b and not kept_apart(a, b) and mean_similarity(a, b) >= rules.merge:
+            union(a, b)
+    out = [_describe(items, group_rows, x, terms, analyzer, rules) for group_rows in members.values()
+           if len({items[m].review_id for m in group_rows}) >= 2]
+    out.sort(key=lambda g: (-len(g.reviews), -len(g.members), g.id))
+    return out
+
+
+def _describe(items, rows, x, terms, analyzer: Analyzer, rules: Rules) -> Group:
+    """A group with its stable id (its first member's), and why its members belong together."""
+    rows = sorted(rows, key=lambda m: (items[m].year or 9999, items[m].id))
+    sub = x[rows]
+    present = np.asarray((sub > 0).sum(axis=0)).ravel()
+    weight = np.asarray(sub.sum(axis=0)).ravel() * (present >= 2)
+    phrases: list[str] = []
+    for t in np.argsort(-weight, kind="stable"):
+        if weight[t] <= 0 or len(phrases) >= rules.explain_phrases:
+            break
+        if terms[t].startswith(THEME_TOKEN):
+            continue  # shared themes are listed on their own
+        phrase = analyzer.readable(terms[t])
+        if not any(phrase in p or p in phrase for p in phrases):
+            phrases.append(phrase)
+    centre = sparse.csr_matrix(sub.sum(axis=0))
+    norm = sparse_norm(centre) or 1.0
+    sims = (sub @ centre.T).toarray().ravel() / norm
+    group_items = [items[m] for m in rows]
+
+    def shared(attr: str) -> list[str]:
+        counts = Counter(v for it in group_items for v in set(getattr(it, attr)))
+        return [v for v, c in counts.most_common() if c >= 2]
+
+    return Group(id=f"recurring-{group_items[0].id}", members=group_items, key_phrases=phrases,
+                 themes=shared("themes"), agencies=shared("agencies"),
+                 similarity={it.id: round(float(s), 3) for it, s in zip(group_items, sims)})
+
+
+def shared_phrases(a: str, b: str, rules: Rules | None = None, limit: int = 3) -> list[str]:
+    """The words and word pairs two texts share, most telling first: why a person sees them paired."""
+    rules = rules or load_rules()
+    analyzer = Analyzer(rules)
+    ta, tb = analyzer(a), analyzer(b)
+    common = [t for t in dict.fromkeys(ta) if t in set(tb)]
+    common.sort(key=lambda t: (-len(t.split()), ta.index(t)))
+    out: list[str] = []
+    for t in common:
+        phrase = analyzer.readable(t)
+        if not any(phrase in p for p in out):
+            out.append(phrase)
+        if len(out) >= limit:
+            break
+    return out

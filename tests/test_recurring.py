@@ -1,0 +1,145 @@
+"""Recurring learning (issue 21): which asks recur across reviews, why, and where people see it."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from ingest.errors import InvalidSource
+from ingest.load import write_database
+from ingest.recurring import Corrections, Item, group, load_corrections, load_rules, shared_phrases
+from search_index import build_index
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+CME = [
+    "The local authority should keep a register of children who are not on any school roll and track each child.",
+    "Children missing from school rolls must be tracked by the education service until a school place is found.",
+]
+SAFE_SLEEP = "Health visitors should give safer sleep advice to parents at every visit, including about co-sleeping."
+BOILERPLATE = "The partnership should ensure that all agencies consider the learning from this review."
+
+
+def items(*texts_by_review):
+    return [Item(f"r{n}-rec-{k}", f"r{n}", text, (), (), 2015 + n)
+            for n, texts in enumerate(texts_by_review) for k, text in enumerate(texts)]
+
+
+def test_the_same_ask_from_two_reviews_is_one_group_with_its_reasons():
+    (g,) = group(items([CME[0], SAFE_SLEEP], [CME[1]]))
+    assert {m.id for m in g.members} == {"r0-rec-0", "r1-rec-0"}
+    assert g.reviews == ["r0", "r1"]
+    assert any("school" in p or "roll" in p for p in g.key_phrases)
+    assert g.id == "recurring-r0-rec-0"  # its earliest member: stable across rebuilds
+
+
+def test_items_of_one_review_never_make_a_group_on_their_own():
+    assert group(items([CME[0], CME[1]])) == []
+
+
+def test_boilerplate_alone_does_not_make_two_asks_alike():
+    assert group(items([BOILERPLATE], [BOILERPLATE.replace("this review", "the review")])) == []
+
+
+def test_a_person_can_split_a_group_or_join_two():
+    data = items([CME[0]], [CME[1]], [SAFE_SLEEP])
+    assert group(data, corrections=Corrections(apart={frozenset(("r0-rec-0", "r1-rec-0"))})) == []
+    joined = group(data, corrections=Corrections(together=[("r1-rec-0", "r2-rec-0")]))
+    assert len(joined) == 1 and {m.id for m in joined[0].members} == {"r0-rec-0", "r1-rec-0", "r2-rec-0"}
+
+
+def test_grouping_is_deterministic():
+    data = items(CME[:1] + [SAFE_SLEEP], CME[1:], [SAFE_SLEEP.replace("every visit", "each contact")])
+    first = [(g.id, [m.id for m in g.members], g.key_phrases) for g in group(data)]
+    assert first and first == [(g.id, [m.id for m in g.members], g.key_phrases) for g in group(data)]
+
+
+def test_shared_phrases_say_why_two_items_are_paired():
+    assert "school roll" in shared_phrases(CME[0], CME[1]) or "school" in shared_phrases(CME[0], CME[1])
+
+
+def test_rules_and_corrections_files_give_one_line_errors(tmp_path):
+    bad = tmp_path / "rules.yml"
+    bad.write_text("thresholds: {link: 2}\n")
+    with pytest.raises(InvalidSource, match="rules"):
+        load_rules(bad)
+    (tmp_path / "recurring-corrections.yml").write_text("split: [[only-one]]\n")
+    with pytest.raises(InvalidSource, match="pair of item ids"):
+        load_corrections(tmp_path)
+    assert load_corrections(ROOT / "reviews").apart == set()  # the shipped file is valid
+
+
+def test_the_labelled_pairs_beat_the_old_theme_and_addressee_query():
+    from recurring_bench import baseline_predictor, grouped_predictor, labelled, score
+
+    data, pairs = labelled()
+    assert len(pairs) >= 200 and {p[3] for p in pairs} == {"tune", "held-out"}
+    precision, recall = score(grouped_predictor(data), pairs)
+    base_precision, base_recall = score(baseline_predictor(data), pairs)
+    assert precision >= 0.7 and recall >= 0.5
+    assert precision > base_precision and recall > base_recall
+
+
+def test_a_stricter_merge_threshold_only_makes_groups_smaller():
+    data = items(CME[:1], CME[1:], [SAFE_SLEEP], [SAFE_SLEEP.replace("every visit", "each contact")])
+    loose = group(data, replace(load_rules(), merge=0.01))
+    strict = group(data, replace(load_rules(), merge=0.99))
+    assert sum(len(g.members) for g in strict) <= sum(len(g.members) for g in loose)
+
+
+# --- built into the database and shown on the pages --------------------------------------------
+
+def review(rid: str, year: int, recs: list[tuple[str, str, list[str]]]) -> dict:
+    return {
+        "id": rid, "title": f"Review {rid}", "subject": None, "review_type": "cspr", "publisher": "Northshire",
+        "area": "Northshire", "published": str(year), "summary": "A fictional review.", "themes": [],
+        "facts": [], "documents": [], "learning_points": [], "agency_actions": [], "aliases": [],
+        "recommendations": [{"number": n, "text": t, "wording": "published", "agencies": a,
+                             "themes": ["children-missing-education"], "source_url": "https://example.org"}
+                            for n, t, a in recs],
+    }
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("recurring")
+    db = write_database(root / "reviews.db", [
+        review("alpha-2016", 2016, [("1", CME[0], ["local-authority"]), ("2", SAFE_SLEEP, ["health"])]),
+        review("beta-2021", 2021, [("4", CME[1], ["education"])]),
+    ])
+    build_index(db, root / "index")
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(db),
+                      "SEARCH_INDEX_DIR": str(root / "index"), "TRACKER_DATABASE": str(root / "tracker.db")})
+    return db, app.test_client()
+
+
+def test_the_build_stores_groups_and_members(site):
+    db, _ = site
+    conn = sqlite3.connect(db)
+    groups = conn.execute("select id, kind, reviews, first_year, last_year, key_phrases from recurring_groups").fetchall()
+    assert [g[:5] for g in groups] == [("recurring-alpha-2016-rec-1", "recommendation", 2, 2016, 2021)]
+    assert json.loads(groups[0][5])
+    members = {r[0] for r in conn.execute("select item_id from recurring_members")}
+    assert members == {"alpha-2016-rec-1", "beta-2021-rec-4"}
+
+
+def test_a_recommendation_page_says_it_was_recommended_before(site):
+    _, client = site
+    page = client.get("/recommendations/beta-2021-rec-4").text
+    assert "Recommended before: 2 reviews since 2016" in page
+    assert "/recommendations/alpha-2016-rec-1" in page and "Not tracked" in page
+    assert "Recommended before" not in client.get("/recommendations/alpha-2016-rec-2").text
+
+
+def test_theme_and_agency_pages_list_the_asks_made_again_and_again(site):
+    _, client = site
+    theme = client.get("/themes/children-missing-education").text
+    assert "Asked for again and again" in theme and "2 reviews, 2016 to 2021" in theme
+    assert "Asked for again and again" in client.get("/agencies/education").text
+    assert "Asked for again and again" not in client.get("/agencies/health").text
