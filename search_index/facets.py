@@ -8,6 +8,7 @@ every matching document's stored values on every request. The status facet is no
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Mapping
 
 from whoosh.searching import Searcher
@@ -31,6 +32,10 @@ class FacetCache:
                     value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
                     values[value] = frozenset(reader.postings(fieldname, term).all_ids())
             self.sets[facet] = values
+        # the index's own facets (a view from `with_facet` shares these, and the caches below)
+        self._own = dict(self.sets)
+        self._sizes = {facet: sum(len(s) for s in values.values()) for facet, values in self.sets.items()}
+        self._by_doc: dict[str, dict[int, tuple[str, ...]]] = {}
 
     def with_facet(self, facet: str, values: dict[str, frozenset[int]]) -> "FacetCache":
         """This cache plus one facet computed elsewhere (shares every other set)."""
@@ -55,12 +60,30 @@ class FacetCache:
             result = docs if result is None else result & docs
         return result
 
+    def _values_of(self, facet: str) -> dict[int, tuple[str, ...]]:
+        """docnum -> its values of one of the index's own facets, built on first use (a race
+        between threads only builds it twice)."""
+        found = self._by_doc.get(facet)
+        if found is None:
+            found = {}
+            for value, docs in self._own[facet].items():
+                for docnum in docs:
+                    found[docnum] = found.get(docnum, ()) + (value,)
+            self._by_doc[facet] = found
+        return found
+
+    def _count(self, facet: str, values: dict[str, frozenset[int]], docs) -> list[tuple[str, int]]:
+        if values is self._own.get(facet) and len(docs) * 4 < self._sizes[facet]:
+            # few matches: look up each match's values rather than intersect every value's set
+            by_doc = self._values_of(facet)
+            return list(Counter(v for d in docs for v in by_doc.get(d, ())).items())
+        return [(v, n) for v, s in values.items() if (n := len(docs & s))]
+
     def counts(self, docs: set[int] | frozenset[int]) -> dict[str, list[tuple[str, int]]]:
         """For each facet, (value, count) among `docs`, most frequent first (years newest first)."""
         out: dict[str, list[tuple[str, int]]] = {}
         for facet, values in self.sets.items():
-            pairs = [(v, len(docs & s)) for v, s in values.items()]
-            pairs = [p for p in pairs if p[1]]
+            pairs = self._count(facet, values, docs)
             if facet == "year":
                 pairs.sort(key=lambda p: p[0], reverse=True)
             else:

@@ -267,3 +267,25 @@ def parse(raw: object, synonyms: Synonyms) -> Parsed:
         return parsed
     except Exception:  # noqa: BLE001 - user input must never break search
         return _plain(text)
+
+
+def only_fields(query: wq.Query, drop: frozenset[str]) -> wq.Query:
+    """`query` without its terms on the fields in `drop` (NullQuery if nothing is left).
+
+    Paragraphs are indexed in `body` and everything else in `heading`/`text`, so a document is
+    scored by one side only: ranking each side on its own and merging gives the same scores as
+    the whole query, without Whoosh walking a union of the two posting lists for every word.
+    Exclusions keep every field (a word excluded anywhere stays excluded).
+    """
+    if isinstance(query, (wq.Term, wq.Phrase, wq.Prefix)):
+        return wq.NullQuery if query.fieldname in drop else query
+    if isinstance(query, wq.AndNot):
+        positive = only_fields(query.a, drop)
+        return wq.NullQuery if positive is wq.NullQuery else wq.AndNot(positive, query.b)
+    if isinstance(query, wq.And):
+        parts = [only_fields(q, drop) for q in query.subqueries]
+        return wq.NullQuery if any(p is wq.NullQuery for p in parts) else wq.And(parts)
+    if isinstance(query, wq.Or):
+        parts = [p for p in (only_fields(q, drop) for q in query.subqueries) if p is not wq.NullQuery]
+        return wq.NullQuery if not parts else parts[0] if len(parts) == 1 else wq.Or(parts)
+    return query

@@ -24,7 +24,7 @@ from whoosh.spelling import ListCorrector
 
 from search_index import matching, store, synonyms
 from search_index.facets import FacetCache
-from search_index.query import Parsed, parse
+from search_index.query import Parsed, only_fields, parse
 from search_index.records import hit_title
 from search_index.snippets import snippet
 from search_index.synonyms import stems
@@ -35,6 +35,8 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 HIT_FIELDS = ("kind", "id", "review_id", "review_title", "title", "url", "year", "themes",
               "agencies", "status", "wording", "page")
+PARAGRAPH_FIELDS = frozenset({"body"})  # where report paragraphs' text is indexed
+OTHER_FIELDS = frozenset({"heading", "text"})  # where everything else's is
 FEW = 5  # fewer documents than this with all the words: add the closest matches below them
 RELATED_TERMS = 12
 RELATED_MIN_SHARED = 2  # key terms a related item must share with the source
@@ -341,9 +343,23 @@ class SearchService:
             best = heapq.nsmallest(limit, docs, key=lambda d: (
                 -sum(d in lit for lit in literal), kind_rank.get(d, 9), -(dates[d] if d < len(dates) else 0), d))
             return [(d, 0.0) for d in best]
-        top = TopCollector(limit=limit)  # block-quality skipping: only the best are scored fully
-        opened.searcher().search_with_collector(tier.query, _Within(top, docs))
-        return [(-negated, score) for score, negated in sorted(top.items, reverse=True)]
+        searcher = opened.searcher()
+        paragraphs = opened.facets.sets["kind"].get("paragraph", frozenset())
+        sides = [(tier.query, docs)]
+        if docs & paragraphs and docs - paragraphs:
+            # paragraphs score on `body`, the rest on `heading`/`text`: rank each side on its own
+            others, paras = only_fields(tier.query, PARAGRAPH_FIELDS), only_fields(tier.query, OTHER_FIELDS)
+            if not (others == tier.query and paras == tier.query):  # prefixes and pairs are on both sides
+                sides = [(others, docs - paragraphs), (paras, docs & paragraphs)]
+        found: list[tuple[float, int]] = []
+        for query, within in sides:
+            if query is wq.NullQuery:
+                continue
+            top = TopCollector(limit=limit)  # block-quality skipping: only the best are scored fully
+            searcher.search_with_collector(query, _Within(top, within))
+            found += top.items
+        # (score, -docnum): best score first, lower document number on ties
+        return [(-negated, score) for score, negated in sorted(found, reverse=True)[:limit]]
 
     def _hit(self, searcher, docnum: int, score: float, parsed: Parsed,
              statuses: Mapping[str, str] | None = None) -> dict:

@@ -497,3 +497,25 @@ def test_misspelt_word_is_corrected_before_the_query_is_relaxed(service):
     results = service.search("neglet pattern")  # "pattern" alone would find something
     assert results.corrected_from == "neglet pattern" and results.query == "neglect pattern"
     assert results.matched_all >= 1 and ids(results)[0] == "family-w-2024-lp-1"
+
+
+def test_facet_counts_agree_whichever_way_they_are_counted(wide):
+    from search_index.facets import FacetCache
+    cache = wide._current().facets
+    for docs in (frozenset(list(cache.all_docs)[:2]), cache.all_docs):
+        by_sets = {f: sorted((v, len(docs & s)) for v, s in values.items() if docs & s)
+                   for f, values in cache.sets.items()}
+        assert {f: sorted(pairs) for f, pairs in FacetCache.counts(cache, docs).items()} == by_sets
+
+
+def test_ranking_each_side_alone_gives_the_same_order(sample_db_path, tmp_path):
+    build_index(sample_db_path, tmp_path / "index")
+    svc = SearchService(tmp_path / "index")
+    try:
+        queries = ["bruising", "school", "school OR police", "neglect pattern zzyzzx", "exploit*"]
+        split = {q: [(h["id"], round(h["score"], 6)) for h in svc.search(q).hits] for q in queries}
+        svc._current().facets.sets["kind"]["paragraph"] = frozenset()  # turns the split off
+        whole = {q: [(h["id"], round(h["score"], 6)) for h in svc.search(q).hits] for q in queries}
+        assert split == whole and any(split.values())
+    finally:
+        svc.close()
