@@ -143,3 +143,15 @@ def test_theme_and_agency_pages_list_the_asks_made_again_and_again(site):
     assert "Asked for again and again" in theme and "2 reviews, 2016 to 2021" in theme
     assert "Asked for again and again" in client.get("/agencies/education").text
     assert "Asked for again and again" not in client.get("/agencies/health").text
+
+
+def test_the_board_sees_recurring_asks_and_which_were_marked_completed_before(site):
+    from tracker.dashboard import _recurring
+
+    db, _ = site
+    conn = sqlite3.connect(db)
+    rows = _recurring(conn, {"alpha-2016-rec-1": "completed"})
+    assert [(r["item_id"], r["completed_before"]) for r in rows] == [
+        ("alpha-2016-rec-1", False), ("beta-2021-rec-4", True)]
+    assert rows[1]["status_label"] == "Not tracked" and rows[0]["status_label"] == "Completed"
+    assert not any(r["completed_before"] for r in _recurring(conn, {}))

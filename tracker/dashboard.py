@@ -39,6 +39,7 @@ class Dashboard:
     recent: list[dict]
     briefings_by_review: list[dict] = field(default_factory=list)
     briefings_by_theme: list[dict] = field(default_factory=list)
+    recurring: list[dict] = field(default_factory=list)
 
     def tables(self) -> list[Table]:
         """Every section as a titled table, in page order."""
@@ -78,6 +79,11 @@ class Dashboard:
             Table("briefings_by_theme", "Briefings delivered by theme",
                   ["Theme", "Name", "Briefings", "Staff reached"],
                   [[b["slug"], b["name"], b["uses"], b["staff"]] for b in self.briefings_by_theme]),
+            Table("recurring", "Recurring recommendations, and which were marked completed before",
+                  ["Asked for", "Reviews", "Review", "Year", "Recommendation", "Status",
+                   "An earlier one was marked completed"],
+                  [[r["label"], r["reviews"], r["review_title"], r["year"] or "", r["number"], r["status_label"],
+                    "Yes" if r["completed_before"] else ""] for r in self.recurring]),
         ]
 
 
@@ -109,6 +115,26 @@ def _briefings(tracker_conn: sqlite3.Connection, kind: str, names: dict[str, str
         " WHERE kind = :kind GROUP BY slug ORDER BY uses DESC, slug", {"kind": kind})
     return [{"slug": r["slug"], "name": names.get(r["slug"], r["slug"]), "uses": r["uses"], "staff": r["staff"]}
             for r in rows]
+
+
+def _recurring(reviews_conn: sqlite3.Connection, status_of: dict[str, str]) -> list[dict]:
+    """Each recommendation in a recurring group (the same ask made by several reviews), with its
+    status and whether an earlier review's version of it had already been marked completed."""
+    rows = reviews_conn.execute(
+        "SELECT g.id, g.label, g.reviews, m.item_id, m.year, r.number, v.title FROM recurring_groups g"
+        " JOIN recurring_members m ON m.group_id = g.id JOIN recommendations r ON r.id = m.item_id"
+        " JOIN reviews v ON v.id = m.review_id WHERE g.kind = 'recommendation'"
+        " ORDER BY g.reviews DESC, g.id, m.year, m.item_id").fetchall()
+    done = {"completed", "assured"}
+    out, earlier_done = [], {}
+    for group_id, label, reviews, item_id, year, number, title in rows:
+        status = status_of.get(item_id, "not-tracked")
+        out.append({"group_id": group_id, "label": label or "", "reviews": reviews, "item_id": item_id,
+                    "year": year, "number": number, "review_title": title,
+                    "status_label": statuses.label("status", status),
+                    "completed_before": earlier_done.get(group_id, False)})
+        earlier_done[group_id] = earlier_done.get(group_id, False) or status in done
+    return out
 
 
 def build(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection, today: date) -> Dashboard:
@@ -159,4 +185,5 @@ def build(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection, to
               "percent": _percent(finished, len(actions)), "by_status": by_status}
     return Dashboard(today, totals, by_review, by_agency, overdue, due_soon, _recent(tracker_conn),
                      _briefings(tracker_conn, "review", loaded.review_titles),
-                     _briefings(tracker_conn, "theme", theme_names))
+                     _briefings(tracker_conn, "theme", theme_names),
+                     _recurring(reviews_conn, {rid: rec.status() for rid, rec in loaded.recommendations.items()}))
