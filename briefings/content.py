@@ -12,6 +12,7 @@ not read) is never shown as if it were learning.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -299,6 +300,33 @@ def _unavailable(reviews: list[_Review], agencies: dict[str, str], theme: bool) 
             "they are in the published report."]
 
 
+def _recurring_lines(conn: sqlite3.Connection, review_id: str, limit: int = 2) -> list[str]:
+    """'Recommended before' lines: asks of this review that other reviews made too (the strongest
+    reason why the learning matters). Empty when nothing recurs."""
+    rows = _rows(conn, """
+        SELECT g.id, g.key_phrases, r.number,
+          (SELECT COUNT(DISTINCT o.review_id) FROM recurring_members o WHERE o.group_id = g.id
+             AND o.review_id != :id) AS others,
+          (SELECT MIN(o.year) FROM recurring_members o WHERE o.group_id = g.id AND o.review_id != :id) AS since
+        FROM recurring_members m JOIN recurring_groups g ON g.id = m.group_id
+        JOIN recommendations r ON r.id = m.item_id
+        WHERE m.review_id = :id AND g.kind = 'recommendation'
+        ORDER BY others DESC, r.rowid""", {"id": review_id})
+    lines, seen = [], set()
+    for row in rows:
+        if row["id"] in seen or not row["others"]:
+            continue
+        seen.add(row["id"])
+        phrases = ", ".join(json.loads(row["key_phrases"] or "[]")[:2])
+        reviews = "another review" if row["others"] == 1 else f"{row['others']} other reviews"
+        since = f" (since {row['since']})" if row["since"] else ""
+        lines.append(f"Recommended before: {reviews}{since} asked for much the same as recommendation "
+                     f"{row['number']}{f' ({phrases})' if phrases else ''}.")
+        if len(lines) >= limit:
+            break
+    return lines
+
+
 def review_briefing(conn: sqlite3.Connection, review_id: str, prepared_on: date | None = None) -> Briefing:
     """The briefing for one review; raises BriefingNotFound naming the id (or saying it holds no learning)."""
     found = _rows(conn, "SELECT * FROM reviews WHERE id = :id", {"id": review_id})
@@ -320,7 +348,8 @@ def review_briefing(conn: sqlite3.Connection, review_id: str, prepared_on: date 
     if row["period"]:
         context += f" Period reviewed: {row['period']}."
     background = [context] + ([row["summary"]] if row["summary"] else [])
-    why = [f"{t['name']}: {t['description']}" if t["description"] else t["name"] for t in themes]
+    why = _recurring_lines(conn, review_id) + [
+        f"{t['name']}: {t['description']}" if t["description"] else t["name"] for t in themes]
     sections = [
         _plain_section(1, background, "No summary is recorded for this review."),
         # Section 2 is our vocabulary, not the review: shortening it is not worth a note.

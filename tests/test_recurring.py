@@ -155,3 +155,14 @@ def test_the_board_sees_recurring_asks_and_which_were_marked_completed_before(si
         ("alpha-2016-rec-1", False), ("beta-2021-rec-4", True)]
     assert rows[1]["status_label"] == "Not tracked" and rows[0]["status_label"] == "Completed"
     assert not any(r["completed_before"] for r in _recurring(conn, {}))
+
+
+def test_a_review_briefing_says_what_was_recommended_before(site):
+    from briefings.content import review_briefing
+
+    db, _ = site
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    why = review_briefing(conn, "beta-2021").sections[1].items
+    assert why[0].startswith("Recommended before: another review (since 2016) asked for much the same as "
+                             "recommendation 4")
