@@ -76,6 +76,10 @@ def cover_blocks(doc: Document) -> list[Block]:
         return cover[:25]
     # the cover runs to the first top-level heading after the title (itself often the first heading)
     title_at = next((i for i, b in enumerate(blocks[:6]) if b.kind == "heading"), 0)
+    while title_at + 1 < min(len(blocks), 6) and blocks[title_at].kind == "heading" and \
+            blocks[title_at + 1].kind == "heading" and find_publisher(blocks[title_at].text) and \
+            len(blocks[title_at].text.split()) <= 8:
+        title_at += 1  # the publisher's name set as a heading above the title
     first_body = next((i for i, b in enumerate(blocks[title_at + 1:], title_at + 1)
                        if b.kind == "heading" and b.level <= 1), None)
     return blocks[: min(first_body or 12, 12)]

@@ -445,3 +445,78 @@ def test_conclusion_about_monitoring_recommendations_is_not_learning():
         P("The partnership will receive an update on progress against these recommendations in twelve months."),
     ))
     assert result["learning_points"] == []
+
+
+# ---------------------------------------------------------------- issue 14: real-page habits
+
+
+def test_a_lead_in_sentence_opens_a_list_and_names_its_addressee():
+    found = recs(
+        H("Background"),
+        P("Child A was injured at home."),
+        P("Arising from the review, the Board is asked to:"),
+        L("note the report and the learning it contains;", "a"),
+        L("ask the police to review how repeat missing episodes are recorded;", "b"),
+        L("approve the publication of the report.", "c"),
+        P("Recommendations for health partners:"),
+        L("Ensure that clinics ask every young person about the age of their partner.", "1"),
+        P("For both partnerships:"),
+        L("Agree a protocol for sharing intelligence when a child moves between the areas.", "1"),
+        P("The chair thanked the reviewers."),
+    )
+    assert [r["text"][:20] for r in found] == ["ask the police to re", "Ensure that clinics ", "Agree a protocol for"]
+    assert found[0]["agencies"] == ["police", "safeguarding-partnership"]
+    assert found[1]["agencies"] == ["health"]
+    assert found[2]["agencies"] == ["safeguarding-partnership"]
+
+
+def test_captions_links_and_sentences_about_the_recommendations_are_not_recommendations():
+    found = recs(
+        H("Recommendations"),
+        L("Image: the front cover of the report"),
+        L("The review makes four recommendations, which are summarised here."),
+        L("Schools should record a child's disclosure in the child's own words."),
+        L("Download the full report (PDF, 1 MB)"),
+    )
+    assert [r["text"] for r in found] == ["Schools should record a child's disclosure in the child's own words."]
+
+
+def test_roman_sub_items_belong_to_their_lettered_recommendation():
+    found = recs(
+        H("Recommendations"),
+        L("The partnership should publish guidance on neglect of disabled children that covers:", "(a)"),
+        L("how a disability can mask neglect;", "(i)", level=1),
+        L("how to seek the views of a child who does not use speech.", "(ii)", level=1),
+        L("The partnership should audit whether the guidance changed practice.", "(b)"),
+    )
+    assert [r["number"] for r in found] == ["a", "b"]
+    assert "(ii) how to seek the views" in found[0]["text"]
+
+
+def test_an_action_plan_recommendation_column_holds_the_recommendations():
+    found = recs(
+        H("Action plan"),
+        T(["Recommendation", "Action", "Lead", "Target date"], header=True),
+        T(["1. The partnership should develop a protocol for children who self-harm repeatedly.",
+           "Draft the protocol", "Business unit", "March 2026"]),
+        T(["1. The partnership should develop a protocol for children who self-harm repeatedly.",
+           "Consult young people", "Business unit", "May 2026"]),
+        T(["2. Short title", "Audit assessments", "Children's social care", "June 2026"]),
+    )
+    assert [(r["number"], r["text"][:30]) for r in found] == [("1", "The partnership should develop")]
+    assert found[0]["themes"] == ["child-mental-health"]
+
+
+def test_a_report_of_actions_taken_on_recommendations_is_not_a_list_of_recommendations():
+    found = recs(
+        P("The steps taken as a result of the recommendations include:"),
+        L("The launch of a joint exploitation service staffed by social workers and police."),
+        L("Panels in each area that review why children go missing."),
+    )
+    assert found == []
+
+
+def test_the_publishers_name_as_a_heading_is_not_the_title():
+    out = extract(doc(H("Northshire Safeguarding Children Partnership"), H("Safeguarding in Education Bulletin"),
+                      H("Issue 4: Spring"), P("Welcome to the bulletin."), H("News"), P("Text."), fmt="txt"))
+    assert out["review"]["title"] == "Safeguarding in Education Bulletin"
