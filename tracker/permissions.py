@@ -29,6 +29,8 @@ RULES: list[dict] = [
      "roles": {"admin": "all"}},
     {"key": "manage-users", "text": "Add users, change roles, deactivate accounts and make password links",
      "roles": {"admin": "all"}},
+    {"key": "manage-reviews", "text": "Add a review, correct its extraction, publish it or withdraw it from public view",
+     "roles": {"admin": "all"}},
     {"key": "see-dashboard", "text": "See the board dashboard and download the board papers",
      "roles": {"board": "all", "admin": "all"}},
     {"key": "read-owner", "text": "See who owns a recommendation",
@@ -144,8 +146,8 @@ def can_add_action(user: dict | None) -> bool:
 
 
 def can_manage_reviews(user: dict | None) -> bool:
-    """Adding, correcting, publishing and withdrawing reviews (the intake pages): the business unit."""
-    return can_edit_recommendation(user)
+    """The intake pages (adding, correcting, publishing and withdrawing reviews)."""
+    return allowed(user, "manage-reviews")
 
 
 def can_manage_users(user: dict | None) -> bool:
