@@ -154,25 +154,22 @@ def build_fts5(path: Path, records: list[dict]) -> sqlite3.Connection:
     return conn
 
 
-class Fts5Facets:
+def fts5_facets(conn: sqlite3.Connection) -> FacetCache:
     """The FTS5 side's facet counts, computed the way the Whoosh side computes them: sets of row ids
-    per facet value, read once at start-up, then set intersection per query (FacetCache.counts)."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.sets: dict[str, dict[str, frozenset[int]]] = {}
-        for column in ("kind", "review", "year", "type", "status", "wording"):
-            groups: dict[str, set[int]] = defaultdict(set)
-            for rowid, value in conn.execute(f"SELECT rowid, {column} FROM meta WHERE {column} IS NOT NULL"):
-                groups[str(value)].add(rowid)
-            self.sets[column] = {k: frozenset(v) for k, v in groups.items()}
-        for facet, table in (("theme", "doc_theme"), ("agency", "doc_agency")):
-            groups = defaultdict(set)
-            for docid, value in conn.execute(f"SELECT docid, {facet} FROM {table}"):
-                groups[value].add(docid)
-            self.sets[facet] = {k: frozenset(v) for k, v in groups.items()}
-
-    def counts(self, docs: set[int]) -> dict:
-        return FacetCache.counts(self, docs)  # the very same counting code as the Whoosh side
+    per facet value, read once at start-up, then the very same FacetCache counting per query."""
+    sets: dict[str, dict[str, frozenset[int]]] = {}
+    for column in ("kind", "review", "year", "type", "status", "wording"):
+        groups: dict[str, set[int]] = defaultdict(set)
+        for rowid, value in conn.execute(f"SELECT rowid, {column} FROM meta WHERE {column} IS NOT NULL"):
+            groups[str(value)].add(rowid)
+        sets[column] = {k: frozenset(v) for k, v in groups.items()}
+    for facet, table in (("theme", "doc_theme"), ("agency", "doc_agency")):
+        groups = defaultdict(set)
+        for docid, value in conn.execute(f"SELECT docid, {facet} FROM {table}"):
+            groups[value].add(docid)
+        sets[facet] = {k: frozenset(v) for k, v in groups.items()}
+    all_docs = frozenset(r[0] for r in conn.execute("SELECT rowid FROM meta"))
+    return FacetCache.from_sets(sets, all_docs)
 
 
 def fts5_match(query: dict) -> str:
@@ -257,7 +254,7 @@ def main(docs: int, queries: int, seed: int, procs: int, workdir: str | None) ->
             click.echo(f"fts5 build: {time.perf_counter() - t0:.1f}s")
         conn = sqlite3.connect(Path(tmp) / "fts.db")
         t0 = time.perf_counter()
-        fts = (conn, Fts5Facets(conn))
+        fts = (conn, fts5_facets(conn))
         click.echo(f"fts5 facet sets: {time.perf_counter() - t0:.2f}s")
         service = SearchService(Path(tmp) / "index")
         t0 = time.perf_counter()

@@ -32,6 +32,17 @@ class FacetCache:
                     value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
                     values[value] = frozenset(reader.postings(fieldname, term).all_ids())
             self.sets[facet] = values
+        self._prepare()
+
+    @classmethod
+    def from_sets(cls, sets: dict[str, dict[str, frozenset[int]]], all_docs: frozenset[int]) -> "FacetCache":
+        """A cache over sets made elsewhere (the FTS5 side of benchmarks/search_bench.py)."""
+        cache = cls.__new__(cls)
+        cache.sets, cache.all_docs = sets, all_docs
+        cache._prepare()
+        return cache
+
+    def _prepare(self) -> None:
         # the index's own facets (a view from `with_facet` shares these, and the caches below)
         self._own = dict(self.sets)
         self._sizes = {facet: sum(len(s) for s in values.values()) for facet, values in self.sets.items()}
