@@ -16,6 +16,7 @@ from bs4.element import CData, Declaration, ProcessingInstruction
 
 from ingest.document import Block, Document
 from ingest.errors import UnreadableDocument
+from ingest.readers import limits
 from ingest.readers.blocks import classify
 from ingest.readers.docx_numbering import format_number
 from ingest.readers.textnorm import clean
@@ -64,7 +65,9 @@ class _Frame:
 
 
 def read_html(path: Path) -> Document:
-    soup = BeautifulSoup(path.read_bytes(), "lxml")
+    markup = path.read_bytes()
+    limits.check_tags(path, markup)
+    soup = BeautifulSoup(markup, "lxml")
     _check_depth(path, soup)
     meta = {}
     if soup.title and soup.title.string:

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 
 from ingest.document import Block, Document
 from ingest.labels import split_label
+from ingest.readers import limits
 from ingest.readers.blocks import classify
 from ingest.readers.decode import read_text_file
 from ingest.readers.textnorm import clean, tidy_punctuation
@@ -28,6 +29,7 @@ _GENERIC = re.compile(rf"\s*[-\u2013\u2014:]?\s*{_OPEN}\s*(?:source|sources|link
 
 def read_markdown(path: Path) -> Document:
     text = read_text_file(path, "a Markdown file")
+    limits.check_text(path, text, "Markdown file")
     md = MarkdownIt("commonmark", {"maxNesting": 50}).enable("table")
     blocks = markdown_blocks(md.parse(text))
     meta = {}

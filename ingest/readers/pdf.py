@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 
 from ingest.document import Block, Document
 from ingest.errors import UnreadableDocument
+from ingest.readers import limits
 from ingest.readers.blocks import classify
 from ingest.readers.columns import reading_order
 from ingest.labels import is_toc_line, split_label
@@ -85,6 +86,7 @@ def check_pdf(path: Path) -> int:
         n_pages = len(pdf)
         if n_pages == 0:
             raise UnreadableDocument(path, "the PDF has no pages")
+        _check_pages(path, n_pages)
         images = 0
         for i in range(n_pages):
             page = pdf[i]
@@ -119,10 +121,17 @@ def _check_complete(path: Path) -> None:
         raise UnreadableDocument(path, "the PDF is truncated or corrupt (no %%EOF end marker)")
 
 
+def _check_pages(path: Path, n_pages: int) -> None:
+    if n_pages > limits.MAX_PAGES:
+        raise limits.too_much(path, f"the PDF has {n_pages:,} pages, over {limits.MAX_PAGES:,}")
+
+
 def _read(path: Path, pdf: pdfium.PdfDocument, on_page=None) -> Document:
     n_pages = len(pdf)
     if n_pages == 0:
         raise UnreadableDocument(path, "the PDF has no pages")
+    _check_pages(path, n_pages)
+    budget = limits.Budget(path, "PDF")
     pages: list[list[Line]] = []
     sizes: list[tuple[float, float]] = []
     ruled: list[int] = []
@@ -137,6 +146,8 @@ def _read(path: Path, pdf: pdfium.PdfDocument, on_page=None) -> Document:
                 pages.append(_page_lines(textpage, i + 1))
             finally:
                 textpage.close()
+            budget.add(sum(len(line.text) for line in pages[-1]))
+            budget.check_time()
             if not pages[-1]:
                 images += _count_images(page)
             elif looks_ruled(page):

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from ingest.document import Block, Document
+from ingest.readers import limits
 from ingest.readers.blocks import classify
 from ingest.readers.decode import read_text_file
 from ingest.labels import split_label
@@ -13,6 +14,7 @@ from ingest.readers.textnorm import join_all
 
 def read_text(path: Path) -> Document:
     text = read_text_file(path, "a plain-text file")
+    limits.check_text(path, text, "text file")
     return Document(path=str(path), format="txt", sha256="", pages=None, parser="ingest.readers.text",
                     parser_version="1", blocks=text_blocks(text))
 
