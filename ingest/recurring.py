@@ -275,8 +275,11 @@ def _describe(items, rows, x, terms, analyzer: Analyzer, rules: Rules) -> Group:
         if terms[t].startswith(THEME_TOKEN):
             continue  # shared themes are listed on their own
         phrase = analyzer.readable(terms[t])
-        if not any(phrase in p or p in phrase for p in phrases):
-            phrases.append(phrase)
+        if any(phrase in p.split(" ") or phrase == p for p in phrases) or any(phrase in p for p in phrases):
+            continue
+        words = phrase.split(" ")
+        phrases = [p for p in phrases if p not in words]  # "school roll" says more than "school"
+        phrases.append(phrase)
     centre = sparse.csr_matrix(sub.sum(axis=0))
     norm = sparse_norm(centre) or 1.0
     sims = (sub @ centre.T).toarray().ravel() / norm
