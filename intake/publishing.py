@@ -149,6 +149,8 @@ def run(targets: Targets, change, clock=time.monotonic, extracted: dict | None =
             done = clock()
             result.swap_seconds = done - built
             result.old_data_seconds = done - started
+        except PublishFailed:
+            raise
         except IngestError as exc:
             raise PublishFailed(f"{Path(exc.path).name if exc.path else 'review'}: {exc.problem}") from None
         except (OSError, sqlite3.Error) as exc:
@@ -178,28 +180,62 @@ def save_review(targets: Targets, review_id: str, source: Path, extracted: dict 
     return run(targets, change, extracted=extracted)
 
 
-def save_corrections(targets: Targets, folder: Path, corrections_text: str | None,
-                     extracted: dict | None = None) -> Result:
-    """Write a bundled review's corrections.yml (reviews/<id>/, where a fresh clone's build reads
-    it) and rebuild; the old file comes back if the rebuild fails."""
-    path = folder / "corrections.yml"
-    before = path.read_text(encoding="utf-8") if path.exists() else None
+def with_documents(review_yml: str, documents: list[dict]) -> str:
+    """review.yml's text with entries added to its `documents:` list, everything else untouched
+    (the curated file keeps its layout and comments). The list must be the file's last section."""
+    import yaml
+
+    lines = review_yml.rstrip("\n").split("\n")
+    starts = [i for i, line in enumerate(lines) if line.rstrip() == "documents:"]
+    if not starts or any(line[:1] not in ("", " ", "-", "#") for line in lines[starts[-1] + 1:]):
+        raise PublishFailed("review.yml: its documents list is not its last section; add the report by hand")
+    added = "".join(f"  - file: {d['file']}\n    role: {d['role']}\n" for d in documents)
+    text = "\n".join(lines) + "\n" + added
+    listed = [d["file"] for d in yaml.safe_load(text).get("documents") or []]
+    if not all(d["file"] in listed for d in documents):
+        raise PublishFailed("review.yml: the new documents could not be listed; add the report by hand")
+    return text
+
+
+def save_bundled(targets: Targets, folder: Path, corrections_text: str | None,
+                 new_documents: list[tuple[Path, str]] = (), extracted: dict | None = None) -> Result:
+    """Save a bundled review's corrections.yml and any new document (a published report replacing
+    its summaries) in reviews/<id>/, where a fresh clone's build reads them, and rebuild; if the
+    rebuild fails, the folder is put back exactly as it was."""
+    corrections = folder / "corrections.yml"
+    review_yml = folder / "review.yml"
+    before = {p: p.read_text(encoding="utf-8") if p.exists() else None for p in (corrections, review_yml)}
+    copied: list[Path] = []
+
+    def write(path: Path, text: str) -> None:
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
 
     def change(_managed: Path) -> None:
         if corrections_text:
-            tmp = path.with_name(".corrections.yml.tmp")
-            tmp.write_text(corrections_text, encoding="utf-8")
-            os.replace(tmp, path)
+            write(corrections, corrections_text)
         else:
-            path.unlink(missing_ok=True)
+            corrections.unlink(missing_ok=True)
+        if new_documents:
+            text = with_documents(before[review_yml], [{"file": src.name, "role": role} for src, role in new_documents])
+            for src, _role in new_documents:
+                if (folder / src.name).exists():
+                    raise PublishFailed(f"{src.name}: the review's folder already has a file of that name")
+                shutil.copy(src, folder / src.name)
+                copied.append(folder / src.name)
+            write(review_yml, text)
 
     try:
         return run(targets, change, extracted=extracted)
     except PublishFailed:
-        if before is None:
+        for path in copied:
             path.unlink(missing_ok=True)
-        else:
-            path.write_text(before, encoding="utf-8")
+        for path, text in before.items():
+            if text is None:
+                path.unlink(missing_ok=True)
+            elif path.read_text(encoding="utf-8") != text:
+                write(path, text)
         raise
 
 

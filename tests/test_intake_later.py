@@ -185,3 +185,37 @@ def test_concurrent_publishes_are_serialised(site, tmp_path):
         publishing.rebuild = real_rebuild
     assert overlaps == [1, 1]
     assert rows(site, "select id from reviews where id like 'review-%' order by id") == [("review-1",), ("review-2",)]
+
+
+def test_a_summary_only_bundled_review_gets_its_published_report(site, admin, tmp_path):
+    conn = tracker_store.connect(site.config["TRACKER_DATABASE"])
+    with tracker_store.transaction(conn):
+        conn.execute("INSERT INTO recommendation_tracking VALUES ('jacob-2021-rec-s2', 'accepted', '', NULL, 1, '2023-01-01')")
+    bundled = Path(site.config["BUNDLED_REVIEWS_DIR"]) / "jacob-2021"
+    yml_before = (bundled / "review.yml").read_text()
+    draft_id = admin.post("/intake/reviews/jacob-2021/edit").headers["Location"].rsplit("/", 1)[-1]
+    report = make_report_pdf(tmp_path / "jacob-report.pdf", recommendations=RECS, pages=6).path
+    assert upload(admin, draft_id, report).status_code == 302
+    admin.post(f"/intake/{draft_id}/extract")
+    assert admin.post(f"/intake/{draft_id}/publish").status_code == 200
+    assert (bundled / "jacob-report.pdf").read_bytes() == report.read_bytes()
+    yml_after = (bundled / "review.yml").read_text()
+    assert yml_after.startswith(yml_before.rstrip("\n")) and "file: jacob-report.pdf" in yml_after
+    assert {"file": "jacob-report.pdf", "role": "published-report"} in yaml.safe_load(yml_after)["documents"]
+    assert rows(site, "select wording, count(*) from recommendations where review_id = 'jacob-2021' group by wording") \
+        == [("published", 3)]
+    new_id = rows(site, "select new_id from recommendation_aliases where old_id = 'jacob-2021-rec-s2'")[0][0]
+    assert new_id == "jacob-2021-rec-2"  # the youth justice and police summary -> the published police recommendation
+    assert public_rows(site, "select response from recommendation_status where recommendation_id = :id",
+                       id=new_id) == [("accepted",)]
+
+
+def test_a_failed_bundled_publish_puts_the_folder_back(site, admin, tmp_path, monkeypatch):
+    bundled = Path(site.config["BUNDLED_REVIEWS_DIR"]) / "jacob-2021"
+    before = {p.name: p.read_bytes() for p in bundled.iterdir()}
+    draft_id = admin.post("/intake/reviews/jacob-2021/edit").headers["Location"].rsplit("/", 1)[-1]
+    assert upload(admin, draft_id, make_report_pdf(tmp_path / "r.pdf", recommendations=RECS, pages=4).path).status_code == 302
+    admin.post(f"/intake/{draft_id}/extract")
+    monkeypatch.setattr("search_index.build.build_index", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "disk full")))
+    assert admin.post(f"/intake/{draft_id}/publish").status_code == 400
+    assert {p.name: p.read_bytes() for p in bundled.iterdir()} == before

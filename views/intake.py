@@ -240,7 +240,7 @@ def upload(draft_id: str):
 
 def _added(draft: dict, name: str, fmt: str, size: int, role: str):
     draft = store.load_draft(conn(), draft["id"])  # fresh: an extraction may have changed it
-    draft["documents"].append({"file": name, "format": fmt, "bytes": size, "role": role})
+    draft["documents"].append({"file": name, "format": fmt, "bytes": size, "role": role, "new": True})
     draft["status"] = "new"
     drafts.write_folder(targets().work, draft)
     _save(draft, "document added", f"{name} ({drafts.ROLES[role]}, {fmt}, {size} bytes)")
@@ -268,7 +268,8 @@ def paste(draft_id: str):
 @admin_required
 def remove_document(draft_id: str, file: str):
     draft = _draft_or_404(draft_id)
-    if CorrectionsForm().validate_on_submit() and any(d["file"] == file for d in draft["documents"]):
+    removable = [d for d in draft["documents"] if d["file"] == file and (d.get("new") or not draft.get("bundled"))]
+    if CorrectionsForm().validate_on_submit() and removable:
         drafts.remove_document(targets().work, draft, file)
         drafts.write_folder(targets().work, draft)
         _save(draft, "document removed", file)
@@ -486,9 +487,11 @@ def publish(draft_id: str):
                  if (found := drafts.load_extraction(t.work, draft_id, d["file"]))}
     try:
         if draft.get("bundled"):
-            result = publishing.save_corrections(t, t.bundled / draft["review_id"],
-                                                 (folder / "corrections.yml").read_text(encoding="utf-8")
-                                                 if (folder / "corrections.yml").exists() else None, extracted)
+            new_documents = [(folder / d["file"], d["role"]) for d in draft["documents"] if d.get("new")]
+            result = publishing.save_bundled(t, t.bundled / draft["review_id"],
+                                             (folder / "corrections.yml").read_text(encoding="utf-8")
+                                             if (folder / "corrections.yml").exists() else None,
+                                             new_documents, extracted)
         else:
             if draft["review_id"] in _taken_ids(exclude_draft=draft_id) and draft["review_id"] != draft.get("replaces"):
                 flash(f"The id {draft['review_id']} is already used: change it under Review details.")
