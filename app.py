@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from views import published, register_blueprints
+from views import commands, published, register_blueprints
 from views import security
 from views.db import init_app as init_db
 
@@ -47,5 +47,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_db(app)
     security.init_app(app)
     published.init_app(app)
+    commands.init_app(app)
     register_blueprints(app)
     return app

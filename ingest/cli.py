@@ -9,6 +9,8 @@ import click
 
 from ingest.errors import IngestError
 
+DISTRIBUTION = "safeguarding-review-learning"  # the version is read from its metadata (pyproject.toml)
+
 
 def _fail(exc: IngestError) -> click.ClickException:
     return click.ClickException(str(exc))
@@ -21,7 +23,7 @@ def _cannot_write(path: Path, exc: Exception) -> click.ClickException:
 
 
 @click.group()
-@click.version_option(package_name=None, version="0.1.0", prog_name="ingest")
+@click.version_option(package_name=DISTRIBUTION, prog_name="ingest")
 def cli() -> None:
     """Turn safeguarding review documents into structured learning in SQLite."""
 

@@ -16,6 +16,18 @@ settings.register_profile("explore", max_examples=2000, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
+# `make test-fast` deselects these by marker; the marks follow from the file a test is in.
+_MARKS_BY_FILE = {"test_faults.py": "faults", "test_fuzz.py": "fuzz"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        name = item.path.name
+        mark = _MARKS_BY_FILE.get(name) or ("browser" if "browser" in name else None)
+        if mark:
+            item.add_marker(mark)
+
+
 @pytest.fixture(scope="session")
 def sample_db_path(tmp_path_factory):
     """A reviews database built once from the fictional sample records (treat as read-only)."""

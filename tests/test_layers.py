@@ -31,7 +31,7 @@ def _layer(module: Path) -> tuple[str, int]:
     """(part, layer) of a source file; `python -m <package>` entry points are command line."""
     name = module.relative_to(ROOT).parts[0].removesuffix(".py")
     if module.name == "__main__.py":
-        return name, TOP
+        return "cli", TOP
     return PARTS.get(name, name), LAYER_OF[name]
 
 

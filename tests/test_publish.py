@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from tracker import publish as pub
+from tracker.cli import publish_command
 
 
 # Strings that exist only in the tracker's private parts; none may appear anywhere in public.db.
@@ -244,13 +245,13 @@ def test_refresh_follows_aliases(reviews_db_path, public_no_tracker, tmp_path):
 
 def test_publish_command(reviews_db_path, tmp_path):
     target = tmp_path / "out" / "public.db"
-    result = CliRunner().invoke(pub.publish_command, [str(reviews_db_path), str(tmp_path / "none.db"), str(target)])
+    result = CliRunner().invoke(publish_command, [str(reviews_db_path), str(tmp_path / "none.db"), str(target)])
     assert result.exit_code == 0, result.output
     assert "4 recommendations" in result.output and "no tracker" in result.output
     assert target.exists()
 
 
 def test_publish_command_needs_the_reviews_db(tmp_path):
-    result = CliRunner().invoke(pub.publish_command, [str(tmp_path / "nope.db"), "t.db", str(tmp_path / "p.db")])
+    result = CliRunner().invoke(publish_command, [str(tmp_path / "nope.db"), "t.db", str(tmp_path / "p.db")])
     assert result.exit_code == 2
     assert "does not exist" in result.output

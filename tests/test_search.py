@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import search_index.build as build_module
 from ingest.load import write_database
 from search_index import SearchService, build_index, store
-from search_index.__main__ import cli
+from search_index.cli import cli
 from search_index.query import MAX_QUERY_CHARS, clean
 from tests.sample_data import SAMPLE_RECORDS
 

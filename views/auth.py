@@ -7,13 +7,9 @@ local `next`. The session holds the user's epoch: a password change signs out ot
 from __future__ import annotations
 
 import functools
-import sqlite3
-import sys
 from datetime import timedelta
-from getpass import getpass
 from urllib.parse import urlsplit
 
-import click
 from flask import (Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 from flask_limiter import Limiter
@@ -21,7 +17,6 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from tracker import users
-from tracker.store import connect
 from views.db import get_tracker_db
 from views.forms import ConfirmForm, LoginForm, PasswordForm
 
@@ -147,62 +142,3 @@ def password():
             return redirect(url_for("tracker.index"))
     status = 400 if (error or form.errors) else 200
     return render_template("auth/password.html", form=form, error=error), status
-
-
-# ---- command line: flask --app app user add NAME --role ROLE [--agency SLUG] ----
-
-@bp.cli.group("user")
-def user_cli() -> None:
-    """Manage tracker users."""
-
-
-def _known_agencies() -> set[str] | None:
-    """Agency slugs from the reviews database, or None if it is not built yet."""
-    try:
-        conn = sqlite3.connect(f"file:{current_app.config['DATABASE']}?mode=ro", uri=True)
-        try:
-            return {r[0] for r in conn.execute("SELECT slug FROM agencies")}
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-
-
-def _read_password() -> str:
-    stdin = sys.stdin
-    if stdin.isatty():
-        first, second = getpass("Password: "), getpass("Password again: ")
-        if first != second:
-            raise click.ClickException("the two passwords do not match")
-        return first
-    return stdin.readline().rstrip("\r\n")
-
-
-@user_cli.command("add")
-@click.argument("name")
-@click.option("--role", required=True, type=click.Choice(users.ROLES))
-@click.option("--agency", default=None, help="agency slug (agency leads only)")
-def add_user(name: str, role: str, agency: str | None) -> None:
-    """Add a user; the password is read from standard input."""
-    known = _known_agencies()
-    if agency and known is None:
-        click.echo("warning: reviews database not built, so the agency slug was not checked", err=True)
-    conn = connect(current_app.config["TRACKER_DATABASE"])
-    try:
-        users.create_user(conn, name, role, _read_password(), agency, known)
-    except users.UserError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        conn.close()
-    click.echo(f"added {role} {name}" + (f" ({agency})" if agency else ""))
-
-
-@user_cli.command("list")
-def list_users() -> None:
-    """List users (name, role, agency, active)."""
-    conn = connect(current_app.config["TRACKER_DATABASE"])
-    try:
-        for u in users.list_users(conn):
-            click.echo(f"{u['name']}\t{u['role']}\t{u['agency'] or '-'}\t{'active' if u['active'] else 'inactive'}")
-    finally:
-        conn.close()

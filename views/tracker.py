@@ -1,5 +1,5 @@
 """The tracker pages: recommendations and actions for signed-in users, the board dashboard,
-exports and orphans for administrators, a public summary, and `flask backup DIR`.
+exports and orphans for administrators, and a public summary.
 
 Permission rules live in tracker.permissions; this module only turns them into responses.
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import click
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
                    url_for)
 from wtforms import SelectChoice
@@ -15,7 +14,6 @@ from wtforms import SelectChoice
 from core import status as statuses
 from tracker import changes, dashboard, exports, labels, permissions, public, store
 from tracker import state as state_mod
-from tracker.backup import BackupError, backup
 from views import published
 from views.auth import login_required
 from views.db import get_db, get_tracker_db
@@ -299,14 +297,3 @@ def orphans():
     orphan_actions = [a for a in loaded.all_actions(include_orphans=True) if a.orphaned]
     return render_template("tracker/orphans.html", orphans=loaded.orphans, orphan_actions=orphan_actions,
                            today=today())
-
-
-@bp.cli.command("backup")
-@click.argument("directory", type=click.Path(file_okay=False))
-def backup_command(directory: str) -> None:
-    """Copy instance/tracker.db into DIRECTORY, consistently, even while the app runs."""
-    try:
-        target = backup(current_app.config["TRACKER_DATABASE"], directory)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"backed up to {target}")
