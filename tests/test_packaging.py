@@ -33,7 +33,8 @@ def _pinned() -> dict[str, str]:
 
 
 def _imports(folder_or_file: Path) -> set[str]:
-    files = [folder_or_file] if folder_or_file.is_file() else folder_or_file.rglob("*.py")
+    files = [folder_or_file] if folder_or_file.is_file() else list(folder_or_file.rglob("*.py"))
+    local = {f.stem for f in files}  # scripts that import their neighbours by name
     found = set()
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -41,7 +42,7 @@ def _imports(folder_or_file: Path) -> set[str]:
                 found |= {a.name.split(".")[0] for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
-    return found - OWN - set(sys.stdlib_module_names) - {"__future__"}
+    return found - OWN - local - set(sys.stdlib_module_names) - {"__future__"}
 
 
 def _declared(*groups: list[str]) -> set[str]:
@@ -71,7 +72,8 @@ def test_the_app_imports_only_declared_runtime_packages():
 
 def test_tests_and_benchmarks_import_only_declared_packages():
     everything = _declared(PYPROJECT["project"]["dependencies"], *PYPROJECT["project"]["optional-dependencies"].values())
-    modules = set().union(*(_imports(ROOT / d) for d in TEST_DIRS))
+    scripts = {f.stem for d in TEST_DIRS for f in (ROOT / d).rglob("*.py")}  # imported by name
+    modules = set().union(*(_imports(ROOT / d) for d in TEST_DIRS)) - scripts
     assert _undeclared(modules, everything) == set(), "add them to the `test` extra in pyproject.toml"
 
 
