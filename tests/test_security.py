@@ -109,7 +109,7 @@ def csrf_from(html: str) -> str:
 
 REVIEW, REC, ACTION = "child-t-2022", "child-t-2022-rec-1", "child-t-2022-act-1"
 ARGS = {"rec_id": REC, "action_id": ACTION, "review_id": REVIEW, "user_id": 3, "what": "deactivate",
-        "kind": "review", "slug": REVIEW, "file": "report.pdf", "fmt": "csv", "filename": "does-not-exist.css",
+        "kind": "review", "slug": REVIEW, "file": "report.pdf", "fmt": "zip", "key": "overdue", "filename": "does-not-exist.css",
         "token": "not-a-real-reset-token"}
 # POST routes a signed-out visitor may use, and why:
 PUBLIC_POSTS = {
@@ -273,7 +273,7 @@ def test_stored_xss_is_escaped_on_tracker_pages(app):
         assert sign_in(client, name).status_code == 302
         for url in ("/tracker/", f"/tracker/recommendations/{REC}", "/tracker/dashboard", "/tracker/orphans",
                     "/tracker/users", f"/tracker/actions/{ACTION}/edit", f"/tracker/recommendations/{REC}/edit",
-                    f"/tracker/recommendations/{REC}/actions/new", "/tracker/dashboard.csv"):
+                    f"/tracker/recommendations/{REC}/actions/new", "/tracker/dashboard.zip"):
             response = client.get(url)
             assert response.status_code in (200, 403), f"{name} {url}: {response.status_code}"
             assert_escaped(response, f"{name} {url}")

@@ -86,10 +86,16 @@ def test_public_timeline_is_dated_and_anonymous(tracker_app, tracker_conn):
                               "public_evidence": "Published audit"})
     signed_in(tracker_app, "ann").post("/tracker/recommendations/child-t-2022-rec-1/edit",
                                        data={"version": "0", "response": "accepted", "owner": "Ms Owner"})
-    timeline = public.public_timeline(tracker_conn, "child-t-2022-rec-1")
+    reviews = sqlite3.connect(tracker_app.config["DATABASE"])
+    timeline = public.public_timeline(tracker_conn, "child-t-2022-rec-1", reviews)
+    reviews.close()
     summaries = [t["summary"] for t in timeline]
-    assert "Response of recommendation changed from not set to Accepted" in summaries
-    assert "Delivery of action child-t-2022-act-1 changed from In progress (not rated) to Complete" in summaries
+    assert "Response changed from not set to Accepted" in summaries
+    assert ("Delivery changed from In progress (not rated) to Complete"
+            " (Police action: Audit of NRM referrals for exploited children.)") in summaries
+    assert "Public evidence updated (Police action: Audit of NRM referrals for exploited children.): " \
+           "Published audit" in summaries
+    assert "child-t-2022-act-1" not in repr(summaries)
     assert all(t["date"] == t["at"][:10] for t in timeline)
     text = repr(timeline)
     assert "hidden text" not in text and "Ms Owner" not in text and "pat" not in text and "ann" not in text

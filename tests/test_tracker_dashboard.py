@@ -4,14 +4,15 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from datetime import date
+import zipfile
+from datetime import date, datetime
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
 from tests.test_tracker_fixtures import TODAY, signed_in, tracker_app, tracker_conn  # noqa: F401
-from tracker import dashboard, store
+from tracker import dashboard, exports, store
 
 
 @pytest.fixture
@@ -61,55 +62,54 @@ def test_dashboard_page_shows_the_figures_without_javascript(tracker_app, board_
     assert "<script" not in page and "style=" not in page
 
 
-def _sections_from_csv(text: str) -> dict[str, list[list[str]]]:
-    sections, current = {}, None
-    for row in csv.reader(io.StringIO(text)):
-        if not row:
-            current = None
-        elif current is None:
-            current = row[0]
-            sections[current] = []
-        else:
-            sections[current].append(row)
-    return sections
-
-
-def _expected(board_data) -> dict[str, list[list[str]]]:
-    out = {}
-    for t in board_data.tables():
-        rows = [["'" + v if isinstance(v, str) and v.startswith("=") else ("" if v is None else str(v)) for v in r]
-                for r in t.rows]
-        out[t.title] = [t.headers, *rows]
-    return out
-
-
 def test_exports_read_back_to_the_dashboard(tracker_app, board_data):
     client = signed_in(tracker_app, "ann")
-    expected = _expected(board_data)
-    assert expected["Overdue actions"][1][0] == "child-t-2022-act-1"
+    tables = board_data.tables()
+    overdue = next(t for t in tables if t.key == "overdue")
+    assert overdue.text_rows()[0][:3] == ["Child T", "1", "Police"]  # names people use, no ids
+    assert overdue.text_rows()[0][5] == "31 December 2022"
 
-    response = client.get("/tracker/dashboard.csv")
-    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
-    assert _sections_from_csv(response.text) == expected
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/tracker/dashboard.zip").data))
+    assert sorted(archive.namelist()) == sorted(f"{t.key}.csv" for t in tables)
+    for t in tables:
+        rows = list(csv.reader(io.StringIO(archive.read(f"{t.key}.csv").decode())))
+        assert rows[0] == t.headers and len(rows) == len(t.rows) + 1, t.key
+        one = client.get(f"/tracker/dashboard/{t.key}.csv")
+        assert one.mimetype == "text/csv" and list(csv.reader(io.StringIO(one.text))) == rows
+    overdue_csv = list(csv.reader(io.StringIO(archive.read("overdue.csv").decode())))
+    assert overdue_csv[1][5] == "2022-12-31"  # machines read CSV: ISO dates
+    added = next(r for r in csv.reader(io.StringIO(archive.read("due_soon.csv").decode())) if r[2] == "Health")
+    assert added[3].startswith("'=HYPERLINK")  # a typed formula never runs
 
     book = load_workbook(io.BytesIO(client.get("/tracker/dashboard.xlsx").data))
-    titles = {t.key: t.title for t in board_data.tables()}
-    assert set(book.sheetnames) == set(titles)
-    for key, title in titles.items():
-        got = [["" if v is None else str(v) for v in row] for row in book[key].iter_rows(values_only=True)]
-        assert got == expected[title], key
+    assert book.sheetnames == [exports.sheet_name(t.title) for t in tables]
+    sheet = book[exports.sheet_name(overdue.title)]
+    assert sheet.freeze_panes == "A2" and [c.value for c in sheet[1]] == overdue.headers
+    assert sheet["F2"].value == datetime(2022, 12, 31) and sheet["F2"].number_format == "d mmmm yyyy"
+    assert sheet.column_dimensions["D"].width > sheet.column_dimensions["B"].width
+    for t in tables:
+        got = list(book[exports.sheet_name(t.title)].iter_rows(values_only=True))
+        assert len(got) == len(t.rows) + 1, t.key
 
     doc = Document(io.BytesIO(client.get("/tracker/dashboard.docx").data))
-    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert headings == list(titles.values())
-    tables = [[[c.text for c in row.cells] for row in table.rows] for table in doc.tables]
-    with_rows = [t for t in expected.values() if len(t) > 1]
-    unescaped = [[[c[1:] if c.startswith("'=") else c for c in row] for row in t] for t in with_rows]
-    assert tables == unescaped
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert any(round(s.page_width.mm) == 297 for s in doc.sections)  # wide tables in landscape
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [t.title for t in tables]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Position at 15 January 2023." in text and "1 are overdue" in text
+    docx_tables = [[[c.text for c in row.cells] for row in table.rows] for table in doc.tables]
+    with_rows = [t for t in tables if t.rows]
+    assert docx_tables == [[t.headers, *[[c[1:] if c.startswith("'=") else c for c in r] for r in
+                                          [[exports._safe(v) for v in row] for row in t.text_rows()]]]
+                           for t in with_rows]
+    assert "child-t-2022" not in text + repr(docx_tables)
 
 
 def test_public_summary_has_no_names_or_overdue_lists(tracker_app, board_data):
     page = tracker_app.test_client().get("/tracker/summary")
     assert page.status_code == 200 and "1 of 3" in page.text
+    assert "No actions tracked yet" in page.text and "0 of 0" not in page.text  # Baby Q, Family W
     assert "Overdue actions" not in page.text and "Recent changes" not in page.text
     assert "child-t-2022-act-1" not in page.text

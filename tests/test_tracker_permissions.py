@@ -65,7 +65,7 @@ def test_agency_lead_cannot_change_due_dates_or_recommendations(tracker_app, tra
     assert action_row(tracker_conn, "child-t-2022-act-1") is None
     for url in ("/tracker/recommendations/child-t-2022-rec-1/edit",
                 "/tracker/recommendations/child-t-2022-rec-1/actions/new", "/tracker/users", "/tracker/orphans",
-                "/tracker/dashboard", "/tracker/dashboard.csv"):
+                "/tracker/dashboard", "/tracker/dashboard.zip"):
         assert client.get(url).status_code == 403, url
     assert client.post("/tracker/recommendations/child-t-2022-rec-1/edit",
                        data={"version": "0", "response": "not-accepted"}).status_code == 403

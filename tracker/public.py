@@ -10,11 +10,10 @@ from datetime import date
 
 from core import status as statuses
 from tracker import state as state_mod
-from tracker import store
+from tracker import labels, store
 
 _TIMELINE_FIELDS = {"response": "Response", "target_date": "Target date", "delivery": "Delivery",
                     "assurance": "Assurance", "public_evidence": "Public evidence", "added": "Action added"}
-_VOCAB_FIELD = {"response": "response", "delivery": "delivery", "assurance": "assurance"}
 
 
 def _today(today: date | None) -> date:
@@ -41,25 +40,27 @@ def search_statuses(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Conn
 
 def public_timeline(tracker_conn: sqlite3.Connection, rec_id: str,
                     reviews_conn: sqlite3.Connection | None = None) -> list[dict]:
-    """Dated public changes, newest first; with reviews_conn, changes made under aliased old ids too."""
-    ids = [rec_id]
+    """Dated public changes in words, newest first; with reviews_conn, changes made under aliased old
+    ids too, and each action named by its agency and text ("Police action: Audit of ...")."""
+    ids, names = [rec_id], {}
     if reviews_conn is not None:
         ids = state_mod.old_ids_for(rec_id, state_mod.aliases(reviews_conn))
+        loaded = state_mod.load(tracker_conn, reviews_conn)
+        names = {a.action_id: loaded.action_name(a) for a in loaded.all_actions(include_orphans=True)}
     out = []
     for row in store.history(tracker_conn, ids):
         if not row["public"] or row["field"] not in _TIMELINE_FIELDS:
             continue
-        kind = _VOCAB_FIELD.get(row["field"])
-        old = statuses.label(kind, row["old_value"]) if kind and row["old_value"] else row["old_value"]
-        new = statuses.label(kind, row["new_value"]) if kind and row["new_value"] else row["new_value"]
+        old, new = labels.value(row["field"], row["old_value"]), labels.value(row["field"], row["new_value"])
         what = _TIMELINE_FIELDS[row["field"]]
-        subject = "recommendation" if row["entity"] == "recommendation" else f"action {row['entity_id']}"
+        about = "" if row["entity"] == "recommendation" else \
+            f" ({names.get(row['entity_id'], 'an agency action')})"
         if row["field"] == "added":
-            summary = f"Action {row['entity_id']} added: {new}"
+            summary = f"Action added: {names.get(row['entity_id'], new)}"
         elif row["field"] == "public_evidence":
-            summary = f"{what} for {subject} updated: {new or '(removed)'}"
+            summary = f"{what} updated{about}: {new or '(removed)'}"
         else:
-            summary = f"{what} of {subject} changed from {old or 'not set'} to {new or 'not set'}"
+            summary = f"{what} changed from {old or 'not set'} to {new or 'not set'}{about}"
         out.append({"at": row["at"], "date": row["at"][:10], "entity": row["entity"],
                     "entity_id": row["entity_id"], "field": row["field"], "field_label": what,
                     "from": old, "to": new, "summary": summary})

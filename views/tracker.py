@@ -22,7 +22,7 @@ from views.forms import ActionForm, AddActionForm, RecommendationForm, choices
 bp = Blueprint("tracker", __name__, url_prefix="/tracker", cli_group=None)
 
 _EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "zip": ("application/zip", exports.to_csv_zip),  # one CSV file a table
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", exports.to_docx),
 }
@@ -71,7 +71,11 @@ def index():
     if user["role"] == "agency-lead":
         mine = [(a, loaded.recommendations.get(a.recommendation_id)) for a in loaded.all_actions()
                 if a.agency == user["agency"]]
+    recommendations = sorted(loaded.recommendations.values(),
+                             key=lambda r: (loaded.review_names.get(r.review_id or "", "").lower(),
+                                            *dashboard.natural_key(r.number or "")))
     return render_template("tracker/index.html", loaded=loaded, mine=mine, today=today(),
+                           recommendations=recommendations,
                            agency_name=loaded.agency_names.get(user.get("agency") or "", user.get("agency")))
 
 
@@ -276,8 +280,23 @@ def dashboard_export(fmt: str):
         return _forbidden("The dashboard is for board members and the business unit.")
     data = dashboard.build(get_tracker_db(), get_db(), today())
     mimetype, render = _EXPORTS[fmt]
-    filename = f"tracker-dashboard-{data.today.isoformat()}.{fmt}"
+    filename = f"board-progress-{data.today.isoformat()}{'-csv' if fmt == 'zip' else ''}.{fmt}"
     return Response(render(data), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/dashboard/<key>.csv")
+@login_required
+def dashboard_table_csv(key: str):
+    """One table of the dashboard as its own CSV file."""
+    if not permissions.can_see_dashboard(g.user):
+        return _forbidden("The dashboard is for board members and the business unit.")
+    data = dashboard.build(get_tracker_db(), get_db(), today())
+    table = next((t for t in data.tables() if t.key == key), None)
+    if table is None:
+        abort(404)
+    filename = f"board-progress-{data.today.isoformat()}-{key}.csv"
+    return Response(exports.table_csv(table), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -285,7 +304,7 @@ def dashboard_export(fmt: str):
 def summary():
     """Public: completion by review and agency (no names, notes, or overdue lists)."""
     data = dashboard.build(get_tracker_db(), get_db(), today())
-    return render_template("tracker/summary.html", data=data)
+    return render_template("tracker/summary.html", data=data, statuses=statuses.PUBLIC_STATUSES)
 
 
 @bp.route("/orphans")
