@@ -273,7 +273,7 @@ def test_stored_xss_is_escaped_on_tracker_pages(app):
         assert sign_in(client, name).status_code == 302
         for url in ("/tracker/", f"/tracker/recommendations/{REC}", "/tracker/dashboard", "/tracker/orphans",
                     "/tracker/users", f"/tracker/actions/{ACTION}/edit", f"/tracker/recommendations/{REC}/edit",
-                    f"/tracker/recommendations/{REC}/actions/new", "/tracker/dashboard.zip"):
+                    f"/tracker/recommendations/{REC}/actions/new", "/tracker/dashboard/recent.csv"):
             response = client.get(url)
             assert response.status_code in (200, 403), f"{name} {url}: {response.status_code}"
             assert_escaped(response, f"{name} {url}")
