@@ -104,6 +104,13 @@ def add_user(conn: sqlite3.Connection, actor: dict, name: str, role: str, agency
                         "added in the browser")
 
 
+def end_sessions(conn: sqlite3.Connection, user_id: int) -> None:
+    """Sign-out: bump the session epoch, so no copy of the user's session cookies opens anything."""
+    conn.execute("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = :id", {"id": user_id})
+    if conn.in_transaction:
+        conn.commit()
+
+
 def get_user(conn: sqlite3.Connection, user_id: int) -> dict | None:
     row = conn.execute("SELECT * FROM users WHERE id = :id", {"id": user_id}).fetchone()
     return dict(row) if row else None

@@ -7,6 +7,7 @@ local `next`. The session holds the user's epoch: a password change signs out ot
 from __future__ import annotations
 
 import functools
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -25,13 +26,22 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
 LOGIN_LIMIT = "5 per minute"
 LOGIN_LIMIT_PER_IP = "30 per minute"
+# A session ends after a working day however busy (absolute) and after two idle hours; both are
+# checked from times kept in the signed cookie, so a copied cookie expires as the original does.
+SESSION_ABSOLUTE_LIMIT = timedelta(hours=8)
+SESSION_IDLE_LIMIT = timedelta(hours=2)
 
 
 @bp.record_once
 def _init(state) -> None:
     app: Flask = state.app
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    # Flask has its own PERMANENT_SESSION_LIFETIME (31 days), so setdefault would never apply:
+    # the cookie lives as long as the absolute limit unless a deployment chose a shorter one.
+    app.config.setdefault("SESSION_ABSOLUTE_LIMIT", SESSION_ABSOLUTE_LIMIT)
+    app.config.setdefault("SESSION_IDLE_LIMIT", SESSION_IDLE_LIMIT)
+    app.config["PERMANENT_SESSION_LIFETIME"] = min(app.config["PERMANENT_SESSION_LIFETIME"],
+                                                   app.config["SESSION_ABSOLUTE_LIMIT"])
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", int(app.config["SESSION_ABSOLUTE_LIMIT"].total_seconds()))
     csrf.init_app(app)
     limiter.init_app(app)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -60,10 +70,29 @@ def load_user() -> None:
     if user_id is None:
         return
     user = users.get_user(get_tracker_db(), user_id)
-    if user is None or not user["active"] or user["session_epoch"] != session.get("epoch"):
+    if user is None or not user["active"] or user["session_epoch"] != session.get("epoch") or _expired():
         session.clear()
         return
+    session["seen_at"] = int(time.time())
     g.user = user
+
+
+def _expired() -> bool:
+    """Past the absolute or the idle limit (a session without its times is from before them: expired)."""
+    now = time.time()
+    started, seen = session.get("signed_in_at"), session.get("seen_at")
+    if not isinstance(started, int) or not isinstance(seen, int):
+        return True
+    return (now - started > current_app.config["SESSION_ABSOLUTE_LIMIT"].total_seconds()
+            or now - seen > current_app.config["SESSION_IDLE_LIMIT"].total_seconds())
+
+
+def start_session(user: dict) -> None:
+    """A fresh session for a user who just proved who they are: nothing from before survives."""
+    session.clear()
+    session.permanent = True
+    session["user_id"], session["epoch"] = user["id"], user["session_epoch"]
+    session["signed_in_at"] = session["seen_at"] = int(time.time())
 
 
 @bp.app_context_processor
@@ -107,10 +136,7 @@ def login():
         if user is None:
             error = "The user name or password is not right"
         else:
-            session.clear()  # new session: nothing from before sign-in survives
-            session.permanent = True
-            session["user_id"] = user["id"]
-            session["epoch"] = user["session_epoch"]
+            start_session(user)
             return redirect(safe_next(form.next.data) or url_for("tracker.index"))
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
@@ -118,6 +144,10 @@ def login():
 
 @bp.route("/sign-out", methods=["POST"])
 def logout():
+    """Ends the session on the server too: the user's epoch moves on, so a copy of this cookie
+    (or any other session of theirs) no longer signs anyone in."""
+    if g.get("user") is not None:
+        users.end_sessions(get_tracker_db(), g.user["id"])
     session.clear()
     flash("You have signed out.")
     return redirect(url_for("auth.login"))
@@ -134,10 +164,7 @@ def password():
         except users.UserError as exc:
             error = str(exc).capitalize()
         else:
-            user = users.get_user(get_tracker_db(), g.user["id"])
-            session.clear()
-            session.permanent = True
-            session["user_id"], session["epoch"] = user["id"], user["session_epoch"]
+            start_session(users.get_user(get_tracker_db(), g.user["id"]))
             flash("Your password has been changed. Other devices have been signed out.")
             return redirect(url_for("tracker.index"))
     status = 400 if (error or form.errors) else 200

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from tracker import permissions, store
 from tracker import users as users_mod
-from views.auth import login_required
+from views.auth import login_required, start_session
 from views.db import get_db, get_tracker_db
 from views.forms import ConfirmForm, NewPasswordForm, NewUserForm, UserRoleForm
 
@@ -171,9 +171,7 @@ def reset(token: str):
         except users_mod.UserError as exc:
             error = _sentence(exc)
         else:
-            session.clear()
-            session.permanent = True
-            session["user_id"], session["epoch"] = user["id"], user["session_epoch"]
+            start_session(user)
             flash("Your password is set and you are signed in.")
             return redirect(url_for("tracker.index"))
     status = 400 if (error or form.errors) else 200
