@@ -121,3 +121,34 @@ def test_the_search_status_filter_follows_the_tracker_without_a_rebuild(site, tm
     assert client.post("/tracker/actions/child-t-2022-act-2/edit", data=form).status_code == 302
     assert "child-t-2022-rec-2" not in found("assured")
     assert "child-t-2022-rec-2" in found("in-progress")
+
+
+def test_actions_added_in_the_tracker_read_the_same_in_the_open_data(site):
+    """An action the business unit adds has its words, review and colour in the open data, as on the site."""
+    import yaml
+
+    app, public_db = site
+    client = signed_in(app, "ann")
+    assert client.post("/tracker/recommendations/child-t-2022-rec-1/actions/new",
+                       data={"agency": "health", "action": "Train custody nurses to spot exploitation",
+                             "target_date": "2020-06-30"}).status_code == 302
+    actions = _open_data(public_db, "select * from action_status order by action_id")
+    added = actions["child-t-2022-act-t1"]
+    assert (added["action"], added["review_id"], added["origin"], added["agency"]) == (
+        "Train custody nurses to spot exploitation", "child-t-2022", "added", "health")
+    page = BeautifulSoup(client.get("/recommendations/child-t-2022-rec-1").data, "html.parser")
+    row = page.select_one("tr#action-child-t-2022-act-t1")
+    assert "Train custody nurses to spot exploitation" in row.get_text(" ")
+    for action_id, published in actions.items():  # the stored colour is the one the rule gives today
+        assert published["brag"] == status_rule.brag_for_action(
+            published["delivery"], published["assurance"], published["target_date"], date.today()), action_id
+    from pathlib import Path
+
+    metadata = yaml.safe_load(Path(__file__).resolve().parents[1].joinpath("metadata.yml").read_text())
+    sql = metadata["databases"]["safeguarding-reviews"]["queries"]["overdue_actions"]["sql"]
+    conn = sqlite3.connect(public_db)
+    overdue = {r[0]: r for r in conn.execute(sql)}
+    conn.close()
+    assert overdue["child-t-2022-act-t1"][4] == "Train custody nurses to spot exploitation"
+    assert overdue["child-t-2022-act-t1"][2] == "child-t-2022"
+    assert all(r[4] for r in overdue.values())  # no action without its words

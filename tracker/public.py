@@ -91,14 +91,16 @@ def _export(loaded: state_mod.TrackerState, today: date) -> tuple[list[dict], li
         rec_rows.append({"recommendation_id": rec_id, "response": rec.response, "status": rec.status(),
                          "brag": rec.brag(today), "target_date": rec.target_date, "updated": rec.last_updated()})
         for a in rec.live_actions():
-            action_rows.append(_action_row(a))
-    action_rows += [_action_row(a) for a in loaded.unlinked_actions if not a.orphaned]
+            action_rows.append(_action_row(a, today))
+    action_rows += [_action_row(a, today) for a in loaded.unlinked_actions if not a.orphaned]
     return rec_rows, action_rows
 
 
-def _action_row(a: state_mod.ActionState) -> dict:
-    return {"action_id": a.action_id, "recommendation_id": a.recommendation_id, "agency": a.agency,
-            "delivery": a.delivery, "assurance": a.assurance, "target_date": a.target_date,
+def _action_row(a: state_mod.ActionState, today: date) -> dict:
+    """An action's public row: its words and review too, so tracker-added actions read as fully as ingested ones."""
+    return {"action_id": a.action_id, "review_id": a.review_id, "recommendation_id": a.recommendation_id,
+            "agency": a.agency, "action": a.action, "origin": a.origin, "delivery": a.delivery,
+            "assurance": a.assurance, "brag": a.brag(today), "target_date": a.target_date,
             "public_evidence": a.public_evidence, "updated": a.updated}
 
 

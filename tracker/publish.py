@@ -20,10 +20,10 @@ from tracker.public import export_rows
 
 REC_COLUMNS = ("recommendation_id", "response", "status", "brag", "target_date", "updated")
 ACTION_COLUMNS = (
-    "action_id", "recommendation_id", "agency", "delivery", "assurance", "target_date",
-    "public_evidence", "updated",
+    "action_id", "review_id", "recommendation_id", "agency", "action", "origin", "delivery", "assurance",
+    "brag", "target_date", "public_evidence", "updated",
 )
-STATUS_FTS = {"recommendation_status": ["response"], "action_status": ["public_evidence"]}
+STATUS_FTS = {"recommendation_status": ["response"], "action_status": ["action", "public_evidence"]}
 
 # One row per recommendation with its review, status, themes and agencies (JSON arrays), so
 # Datasette can facet by theme, agency, year, review type and status in one place.
