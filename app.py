@@ -39,6 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("RLR_SECURE_COOKIES", "0") == "1",
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        PUBLIC_BASE_URL=os.environ.get("RLR_BASE_URL") or None,
+        TRUSTED_PROXIES=int(os.environ.get("RLR_TRUSTED_PROXIES", "0")),
     )
     if test_config is None:
         app.config["SECRET_KEY"] = os.environ.get("RLR_SECRET_KEY") or _secret_key(instance_dir)
@@ -46,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     init_db(app)
     security.init_app(app)
+    security.behind_proxies(app)
     published.init_app(app)
     commands.init_app(app)
     register_blueprints(app)

@@ -6,6 +6,7 @@ together or not at all. Triggers make the audit table refuse UPDATE and DELETE o
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from contextlib import contextmanager
@@ -96,9 +97,20 @@ def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def _private_file(path: Path) -> None:
+    """Create the database readable by its owner only (0600): it holds password hashes. SQLite
+    gives its -wal and -shm files the same permissions; an older, wider file is narrowed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.is_file() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) the tracker database with the schema in place."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    _private_file(Path(path))
     conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")

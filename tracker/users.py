@@ -14,10 +14,13 @@ import hashlib
 import re
 import secrets
 import sqlite3
+from functools import lru_cache
+from pathlib import Path
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.text import control_message
 from tracker import store
 
 ROLES = ("admin", "board", "agency-lead")
@@ -35,11 +38,30 @@ class UserError(ValueError):
     """Bad input for a user operation; the message is one line, fit to show as it is."""
 
 
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+MIN_DISTINCT_CHARACTERS = 5
+_RUNS = ("abcdefghijklmnopqrstuvwxyz", "01234567890123456789", "qwertyuiopasdfghjklzxcvbnm")
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
 def check_password_strength(password: str) -> None:
+    """Long enough, and neither on the list of common passwords nor trivial (twelve 'a's, 'abcdefghijkl')."""
     if len(password) < MIN_PASSWORD:
         raise UserError(f"the password must be at least {MIN_PASSWORD} characters long")
     if password.strip() != password:
         raise UserError("the password must not start or end with spaces")
+    if control_message(password):
+        raise UserError("the password must not contain control characters")
+    folded = "".join(password.lower().split())
+    if len(set(folded)) < MIN_DISTINCT_CHARACTERS:
+        raise UserError(f"the password must use at least {MIN_DISTINCT_CHARACTERS} different characters")
+    if folded in common_passwords() or any(folded in run or folded in run[::-1] for run in _RUNS):
+        raise UserError("that password is too common or too easy to guess: choose a few unrelated words")
 
 
 def _check_role(role: str, agency: str | None, known_agencies: set[str] | None) -> None:

@@ -26,6 +26,7 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
 LOGIN_LIMIT = "5 per minute"
 LOGIN_LIMIT_PER_IP = "30 per minute"
+PASSWORD_CHANGE_LIMIT = "5 per 10 minutes"  # per account: guessing the current password from a stolen session
 # A session ends after a working day however busy (absolute) and after two idle hours; both are
 # checked from times kept in the signed cookie, so a copied cookie expires as the original does.
 SESSION_ABSOLUTE_LIMIT = timedelta(hours=8)
@@ -153,7 +154,12 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _account_key() -> str:
+    return f"account|{session.get('user_id')}|{get_remote_address() if session.get('user_id') is None else ''}"
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(PASSWORD_CHANGE_LIMIT, key_func=_account_key, methods=["POST"])
 @login_required
 def password():
     form = PasswordForm()

@@ -6,8 +6,11 @@ never show a traceback; API paths get JSON errors so other tools can read them.
 """
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -65,7 +68,25 @@ def render_error(error: HTTPException):
     return response
 
 
+def refuse_unknown_host() -> None:
+    """With a public base URL set (RLR_BASE_URL), only its host may be asked for: links built from
+    the request (the API's, a briefing's, a password-reset link) can then never point elsewhere."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base and request.host.lower() != urlsplit(base).netloc.lower():
+        abort(400, description="This site does not answer to that host name.")
+
+
+def behind_proxies(app: Flask) -> None:
+    """RLR_TRUSTED_PROXIES=N: N reverse proxies in front, whose X-Forwarded-For/-Proto/-Host are
+    believed (werkzeug's ProxyFix). Without it every visitor behind a proxy shares one address,
+    so per-address rate limits would apply to everyone at once."""
+    n = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if n > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_unknown_host)
     app.after_request(add_security_headers)
     app.register_error_handler(HTTPException, render_error)
     # Unhandled exceptions reach this as a 500 once Flask has logged them; in testing they
