@@ -110,7 +110,16 @@ def csrf_from(html: str) -> str:
 REVIEW, REC, ACTION = "child-t-2022", "child-t-2022-rec-1", "child-t-2022-act-1"
 ARGS = {"rec_id": REC, "action_id": ACTION, "review_id": REVIEW, "user_id": 3, "what": "deactivate",
         "kind": "review", "slug": REVIEW, "file": "report.pdf", "fmt": "zip", "key": "overdue", "filename": "does-not-exist.css",
-        "token": "not-a-real-reset-token"}
+        "token": "not-a-real-reset-token", "draft_id": "d-not-a-draft", "number": "1", "row": 1}
+
+
+def route_args(rule) -> dict:
+    """ARGS for one rule; a `what` that the rule limits to a few words takes the first of them."""
+    args = {a: ARGS[a] for a in rule.arguments}
+    items = getattr(rule._converters.get("what"), "items", None)
+    if items and "what" in args and args["what"] not in items:
+        args["what"] = sorted(items)[0]
+    return args
 # POST routes a signed-out visitor may use, and why:
 PUBLIC_POSTS = {
     "auth.login": "signing in",
@@ -125,7 +134,7 @@ def post_routes(app) -> list[tuple[str, str]]:
     out = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods:
-            args = {a: ARGS[a] for a in rule.arguments}
+            args = route_args(rule)
             with app.test_request_context():
                 from flask import url_for
                 out.append((rule.endpoint, url_for(rule.endpoint, **args)))
@@ -136,7 +145,7 @@ def get_routes(app) -> list[tuple[str, str, dict]]:
     out = []
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods:
-            out.append((rule.endpoint, rule.rule, {a: ARGS[a] for a in rule.arguments}))
+            out.append((rule.endpoint, rule.rule, route_args(rule)))
     return sorted(out)
 
 
