@@ -99,6 +99,8 @@ def _history(rec: state_mod.RecommendationState, loaded: state_mod.TrackerState)
         parts = permissions.history_row_visible_parts(g.user, row["entity"], row["field"], agency)
         old, new = (labels.value(row["field"], row["old_value"]), labels.value(row["field"], row["new_value"])) \
             if parts["values"] else ("", "(private)")
+        if row["field"] == "added" and parts["values"] and ":" in new:
+            new = new.split(":", 1)[1].strip()  # stored as "agency-slug: text"; the record names the agency
         if row["entity"] == "recommendation":
             record = "Recommendation"
         elif action is not None:
