@@ -57,8 +57,8 @@ def test_the_same_team_cannot_log_the_same_delivery_twice(tracker):
     ({"delivered_on": date(1999, 12, 31)}, "must be a past date"),
     ({"team": "   "}, "give the team or agency"),
     ({"team": "x" * 121}, "give the team or agency"),
-    ({"staff_count": 0}, "between 1 and 1000"),
-    ({"staff_count": 1001}, "between 1 and 1000"),
+    ({"staff_count": 0}, "between 1 and 200"),
+    ({"staff_count": 201}, "between 1 and 200"),
     ({"actions_agreed": "x" * 2001}, "at most 2000 characters"),
     ({"logged_by": "x" * 121}, "at most 120 characters"),
 ])

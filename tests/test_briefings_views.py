@@ -143,7 +143,7 @@ def test_a_use_is_logged_counted_and_acknowledged(client, tmp_path):
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"staff_count": "0"}, "Number must be between 1 and 1000"),
+    ({"staff_count": "0"}, "Number must be between 1 and 200"),
     ({"team": ""}, "This field is required"),
     ({"delivered_on": "2999-01-01"}, "must be a past date"),
     ({"delivered_on": "yesterday"}, "Not a valid date value"),

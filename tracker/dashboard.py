@@ -187,7 +187,8 @@ def _recent(tracker_conn: sqlite3.Connection, loaded: state_mod.TrackerState) ->
 def _briefings(tracker_conn: sqlite3.Connection, kind: str, names: dict[str, str]) -> list[dict]:
     rows = store.rows(
         tracker_conn, "SELECT slug, COUNT(*) AS uses, COALESCE(SUM(staff_count), 0) AS staff FROM briefing_uses"
-        " WHERE kind = :kind GROUP BY slug ORDER BY uses DESC, slug", {"kind": kind})
+        " WHERE kind = :kind AND id NOT IN (SELECT use_id FROM briefing_use_hidden)"  # hidden by an administrator
+        " GROUP BY slug ORDER BY uses DESC, slug", {"kind": kind})
     return [{"slug": r["slug"], "name": names.get(r["slug"], r["slug"]), "uses": r["uses"], "staff": r["staff"]}
             for r in rows]
 

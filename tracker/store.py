@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: briefing_use_hidden
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -85,6 +85,16 @@ CREATE TABLE IF NOT EXISTS briefing_uses (
     logged_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS briefing_uses_slug ON briefing_uses(kind, slug);
+CREATE TABLE IF NOT EXISTS briefing_use_hidden (
+    use_id INTEGER PRIMARY KEY REFERENCES briefing_uses(id),
+    hidden_by TEXT NOT NULL,
+    hidden_at TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS briefing_use_hidden_no_update BEFORE UPDATE ON briefing_use_hidden
+BEGIN SELECT RAISE(ABORT, 'hiding a logged use is recorded for good: rows cannot be changed'); END;
+CREATE TRIGGER IF NOT EXISTS briefing_use_hidden_no_delete BEFORE DELETE ON briefing_use_hidden
+BEGIN SELECT RAISE(ABORT, 'hiding a logged use is recorded for good: rows cannot be deleted'); END;
 """
 
 

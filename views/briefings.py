@@ -49,6 +49,11 @@ class UseForm(SafeForm):
                             validators=[Optional(), Length(max=uses.MAX_LOGGED_BY)])
 
 
+class HideUseForm(SafeForm):
+    reason = StringField("Why hide this use?", validators=[InputRequired(message="Say why this use is being hidden"),
+                                                          Length(max=300)])
+
+
 class _RateLimiter:
     """Sliding-window counts per client address, in memory: enough for one waitress process."""
 
@@ -99,11 +104,21 @@ def _signed_in_name() -> str | None:
         return None
 
 
+def _is_admin() -> bool:
+    user = g.get("user")
+    try:
+        return bool(user) and user["role"] == "admin"
+    except (KeyError, IndexError, TypeError):
+        return False
+
+
 def _page(briefing: Briefing, form: EditForm, use_form: UseForm, status: int = 200, error: str | None = None):
     sections = [(s, [_split_label(i) for i in s.items]) for s in briefing.sections]
     return render_template(
         "briefings/briefing.html", briefing=briefing, sections=sections, form=form, use_form=use_form,
         usage=uses.summary(get_tracker_db(), briefing.kind, briefing.slug), use_error=error,
+        logged_uses=uses.logged(get_tracker_db(), briefing.kind, briefing.slug) if _is_admin() else None,
+        hide_form=HideUseForm(formdata=None),
         logged=request.args.get("logged") == "1", signed_in=_signed_in_name(), human_date=human_date,
     ), status
 
@@ -155,3 +170,24 @@ def log_use(kind: str, slug: str):
     except uses.InvalidUse as exc:
         return _page(briefing, edit_form, form, 400, f"{str(exc)[0].upper()}{str(exc)[1:]}.")
     return redirect(url_for("briefings.briefing", kind=kind, slug=briefing.slug, logged=1) + "#log-use")
+
+
+@bp.post("/briefings/<any(review, theme):kind>/<slug>/uses/<int:use_id>/hide")
+def hide_use(kind: str, slug: str, use_id: int):
+    """An administrator leaves an inflated or false use out of the counts; who, when and why is kept."""
+    if not _is_admin():
+        abort(403, description="Only the business unit (administrators) can hide a logged use.")
+    briefing = _briefing(kind, slug)
+    form = HideUseForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            uses.hide(get_tracker_db(), use_id, g.user["name"], form.reason.data)
+        except uses.InvalidUse as exc:
+            error = f"{str(exc)[0].upper()}{str(exc)[1:]}."
+        else:
+            return redirect(url_for("briefings.briefing", kind=kind, slug=briefing.slug) + "#logged-uses")
+    else:
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+    edit_form = EditForm(formdata=None, data={f"s{s.number}": s.text() for s in briefing.sections})
+    return _page(briefing, edit_form, UseForm(formdata=None), 400, error)
