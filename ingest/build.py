@@ -5,14 +5,18 @@ corrections.yml says. Corrections are keyed by published numbers, so they surviv
 """
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import ids
 from ingest.errors import IngestError, InvalidSource
-from ingest.load import vocabulary_rows, write_database
+from ingest.extract_cache import ExtractCache, paragraphs
+from ingest.load import replace_reviews, vocabulary_rows, write_database
 from ingest.records import document_files, load_corrections, load_review, review_folders, review_folders_in
 
 PROGRESS_THRESHOLD = 5  # more documents than this get a progress bar
@@ -40,16 +44,6 @@ def _read(path: Path):
 
     document = read_document(path)
     return document, extract(document)
-
-
-def _paragraphs(document) -> list[dict]:
-    out = []
-    for block in document.blocks:
-        text = " | ".join(c for c in block.cells if c) if block.cells else block.text
-        text = " ".join((f"{block.number} {text}" if block.number else text).split())
-        if text:
-            out.append({"page": block.page, "text": text})
-    return out
 
 
 def _apply_fixes(items: dict[str, dict], fixes: dict, label: str, where: str, report: BuildReport) -> dict[str, dict]:
@@ -141,7 +135,7 @@ def build_review(folder: Path, record: dict, vocab: dict[str, set[str]], report:
         documents.append({
             "file": path.name, "format": document.format, "role": role or _guess_role(path),
             "sha256": document.sha256, "pages": document.pages, "parser": document.parser,
-            "parser_version": document.parser_version, "paragraphs": _paragraphs(document),
+            "parser_version": document.parser_version, "paragraphs": paragraphs(document),
         })
         for key, value in extraction.get("review", {}).items():
             if value and not extracted_meta.get(key):
@@ -210,37 +204,107 @@ def _guess_role(path: Path) -> str:
     return "learning-summary" if path.suffix.lower() in (".md", ".markdown", ".txt") else "published-report"
 
 
-def build(reviews_dir: str | Path | list, db_path: str | Path, keep_going: bool = False,
-          progress: bool | None = None, read: Callable[[Path], tuple | None] | None = None) -> BuildReport:
-    """Build the whole database, or raise and leave the old one exactly as it was.
+def default_cache_dir(db_path: str | Path) -> Path:
+    """Where extractions are cached unless told otherwise: RLR_EXTRACT_CACHE, else beside the database."""
+    return Path(os.environ.get("RLR_EXTRACT_CACHE") or Path(db_path).parent / "extract-cache")
 
-    `reviews_dir` may be a list of folders (reviews/ and the browser's managed folder)."""
-    vocab = vocabulary()
-    folders = review_folders_in(reviews_dir)
-    records_in: list[tuple[Path, dict]] = [(f, load_review(f, vocab)) for f in folders]
-    total_docs = sum(len(document_files(f, r)) for f, r in records_in)
+
+def _check_action_ids(records_in: list[tuple[Path, dict]], taken: dict[str, str] | None = None) -> None:
+    """An explicit agency action id is used once across all reviews (`taken`: id -> review already loaded)."""
+    explicit: dict[str, str] = dict(taken or {})
+    for folder, record in records_in:
+        ids_here = [a.get("id") for a in record["agency_actions"] if a.get("id")]
+        for act_id in ids_here:
+            if explicit.setdefault(act_id, folder.name) != folder.name or ids_here.count(act_id) > 1:
+                raise InvalidSource(folder / "review.yml", f"agency action id {act_id} is used more than once")
+
+
+def _extracted(paths: list[Path], cache: ExtractCache, workers: int | None, progress: bool | None) -> None:
+    """Fill the cache for `paths` (a pool over the cores for the misses)."""
     bar = None
-    if progress if progress is not None else total_docs > PROGRESS_THRESHOLD:
+    if progress if progress is not None else len(paths) > PROGRESS_THRESHOLD:
         from tqdm import tqdm
 
-        bar = tqdm(total=total_docs, unit="doc", desc="ingest", file=sys.stderr)
-    explicit: dict[str, str] = {}
-    for folder, record in records_in:
-        for act in record["agency_actions"]:
-            if act.get("id") and explicit.setdefault(act["id"], folder.name) != folder.name or \
-                    act.get("id") and [a.get("id") for a in record["agency_actions"]].count(act["id"]) > 1:
-                raise InvalidSource(folder / "review.yml", f"agency action id {act['id']} is used more than once")
-    report = BuildReport()
+        bar = tqdm(total=len(paths), unit="doc", desc="ingest", file=sys.stderr)
     try:
-        records = [
-            build_review(folder, record, vocab, report, keep_going, bar.update if bar else None, read=read)
-            for folder, record in records_in
-        ]
+        cache.fill(paths, workers, bar.update if bar else None)
     finally:
         if bar:
             bar.close()
-    write_database(db_path, records, report.errors)
+
+
+def build(reviews_dir: str | Path | list, db_path: str | Path, keep_going: bool = False,
+          progress: bool | None = None, read: Callable[[Path], tuple | None] | None = None, *,
+          only: Iterable[str] | None = None, base: str | Path | None = None,
+          cache_dir: str | Path | None = None, workers: int | None = None) -> BuildReport:
+    """Build the whole database, or raise and leave the old one exactly as it was.
+
+    `reviews_dir` may be a list of folders (reviews/ and the browser's managed folder).
+    `read(path) -> (document, extraction) or None` is asked first (the intake's own extractions).
+    `only`: review ids to add, replace or (when their folder is gone or withdrawn) remove; every
+    other review is copied unchanged from `base` (default: `db_path` itself), in one transaction
+    on a copy that is renamed into place. Other documents are read through the extraction cache
+    (`cache_dir`, default `default_cache_dir(db_path)`), misses in a pool of `workers` processes.
+    """
+    vocab = vocabulary()
+    folders = review_folders_in(reviews_dir)
+    wanted = None if only is None else set(only)
+    if wanted is not None:
+        folders = [f for f in folders if f.name in wanted]
+    records_in: list[tuple[Path, dict]] = [(f, load_review(f, vocab)) for f in folders]
+    cache = ExtractCache(cache_dir or default_cache_dir(db_path))
+    try:
+        return _build(records_in, db_path, vocab, cache, keep_going, progress, read, wanted, base, workers)
+    except (OSError, sqlite3.Error) as exc:
+        if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc).lower():
+            cache.give_back_space()  # a full disk: the database needs the room more than the cache
+        raise
+
+
+def _build(records_in: list[tuple[Path, dict]], db_path: str | Path, vocab: dict[str, set[str]],
+           cache: ExtractCache, keep_going: bool, progress: bool | None, read: Callable | None,
+           wanted: set[str] | None, base: str | Path | None, workers: int | None) -> BuildReport:
+    report = BuildReport()
+    given: dict[Path, tuple] = {}
+    paths = []
+    for folder, record in records_in:
+        for path, _ in document_files(folder, record):
+            found = read(path) if read else None
+            if found:
+                given[path] = found
+            else:
+                paths.append(path)
+
+    def read_document(path: Path) -> tuple:
+        return given.pop(path, None) or cache.read(path)
+
+    if wanted is None:
+        _check_action_ids(records_in)
+        _extracted(paths, cache, workers, progress)
+        records = (build_review(folder, record, vocab, report, keep_going, read=read_document)
+                   for folder, record in records_in)
+        write_database(db_path, records, report.errors)
+        return report
+
+    base = Path(base or db_path)
+    if not base.is_file():
+        raise InvalidSource(base, "is not a reviews database to update: build it in full first")
+    _check_action_ids(records_in, _action_ids_elsewhere(base, wanted))
+    _extracted(paths, cache, workers, progress)
+    records = [build_review(folder, record, vocab, report, keep_going, read=read_document)
+               for folder, record in records_in]
+    replace_reviews(db_path, base, wanted, records, report.errors)
     return report
+
+
+def _action_ids_elsewhere(db_path: Path, review_ids: set[str]) -> dict[str, str]:
+    """Agency action ids already used by reviews not being rebuilt: id -> review id."""
+    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+    try:
+        return {act_id: rid for act_id, rid in conn.execute("SELECT id, review_id FROM agency_actions")
+                if rid not in review_ids}
+    finally:
+        conn.close()
 
 
 def validate(reviews_dir: str | Path) -> int:

@@ -73,17 +73,27 @@ def validate(reviews_dir: Path) -> None:
 @click.option("--keep-going", is_flag=True, help="Record unreadable documents in ingest_errors instead of stopping.")
 @click.option("--also", "also", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Another folder of reviews, such as instance/reviews (the browser's); skipped if missing.")
-def build(reviews_dir: Path, db_path: Path, keep_going: bool, also: tuple[Path, ...]) -> None:
+@click.option("--only", "only", multiple=True, metavar="REVIEW_ID",
+              help="Add, replace or remove just this review (repeatable) in the existing database.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Extraction processes (default: every core).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Extraction cache folder (default: RLR_EXTRACT_CACHE, else extract-cache/ beside the database).")
+def build(reviews_dir: Path, db_path: Path, keep_going: bool, also: tuple[Path, ...], only: tuple[str, ...],
+          workers: int | None, cache_dir: Path | None) -> None:
     """Build the reviews database from scratch; the old one stays until the new one is complete.
+
+    Documents whose content and extractor are unchanged come from the extraction cache.
 
     Example:
 
         python -m ingest build reviews/ data/reviews.db   (these two are the defaults)
+        python -m ingest build reviews/ data/reviews.db --only jacob-2021   (one review, in seconds)
     """
     from ingest.build import build as build_db
 
     try:
-        report = build_db([reviews_dir, *also] if also else reviews_dir, db_path, keep_going=keep_going)
+        report = build_db([reviews_dir, *also] if also else reviews_dir, db_path, keep_going=keep_going,
+                          only=only or None, cache_dir=cache_dir, workers=workers)
     except IngestError as exc:
         raise _fail(exc) from None
     except (OSError, sqlite3.Error) as exc:
@@ -93,7 +103,7 @@ def build(reviews_dir: Path, db_path: Path, keep_going: bool, also: tuple[Path, 
     for error in report.errors:
         click.echo(f"Skipped: {error['file']}: {error['error']}", err=True)
     click.echo(
-        f"{db_path}: {report.reviews} reviews, {report.documents} documents, "
+        f"{db_path}: {'updated ' + ', '.join(only) + ': ' if only else ''}{report.reviews} reviews, {report.documents} documents, "
         f"{report.recommendations} recommendations, {report.learning_points} learning points"
     )
 

@@ -7,6 +7,7 @@ server keeps reading it.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -240,6 +241,54 @@ def write_database(path: str | os.PathLike, records: Iterable[dict], errors: Ite
             populate(db, records, errors)
             conn.execute("PRAGMA foreign_key_check")
             db.vacuum()
+        finally:
+            conn.close()
+    return Path(path)
+
+
+def delete_reviews(conn: sqlite3.Connection, review_ids: Iterable[str]) -> None:
+    """Remove every row that belongs to these reviews (children first; FTS follows by trigger)."""
+    for rid in review_ids:
+        recs = "(SELECT id FROM recommendations WHERE review_id = :rid)"
+        for sql in (
+            f"DELETE FROM recommendation_themes WHERE recommendation_id IN {recs}",
+            f"DELETE FROM recommendation_agencies WHERE recommendation_id IN {recs}",
+            f"DELETE FROM recommendation_aliases WHERE new_id IN {recs}",
+            "DELETE FROM learning_point_themes WHERE learning_point_id IN "
+            "(SELECT id FROM learning_points WHERE review_id = :rid)",
+            "DELETE FROM agency_actions WHERE review_id = :rid",
+            "DELETE FROM recommendations WHERE review_id = :rid",
+            "DELETE FROM learning_points WHERE review_id = :rid",
+            "DELETE FROM paragraphs WHERE review_id = :rid",
+            "DELETE FROM documents WHERE review_id = :rid",
+            "DELETE FROM facts WHERE review_id = :rid",
+            "DELETE FROM review_themes WHERE review_id = :rid",
+            "DELETE FROM reviews WHERE id = :rid",
+            "DELETE FROM ingest_errors WHERE file LIKE '%/' || :rid || '/%'",
+        ):
+            conn.execute(sql, {"rid": rid})
+
+
+def replace_reviews(path: str | os.PathLike, base: str | os.PathLike, review_ids: Iterable[str],
+                    records: Iterable[dict], errors: Iterable[dict] = ()) -> Path:
+    """`base` with the rows of `review_ids` replaced by `records` (ids without a record are removed),
+    written to a copy in one transaction and renamed onto `path`: readers see the old database or
+    the new one, and a failure leaves `path` exactly as it was."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    with replacing(path) as tmp:
+        shutil.copyfile(base, tmp)  # reviews.db is only ever replaced by rename, never written in place
+        conn = sqlite3.connect(tmp)
+        try:
+            db = sqlite_utils.Database(conn)
+            with db.atomic():
+                delete_reviews(conn, review_ids)
+                for record in records:
+                    for table, rows in _review_rows(record, now).items():
+                        if rows:
+                            db[table].insert_all(rows)
+                db["ingest_errors"].insert_all([{**e, "at": now} for e in errors])
+            if conn.execute("PRAGMA foreign_key_check").fetchone():
+                raise sqlite3.IntegrityError(f"{path}: the updated database has rows pointing at missing ones")
         finally:
             conn.close()
     return Path(path)

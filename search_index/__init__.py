@@ -6,6 +6,7 @@ keeps serving the old index until the new one is complete.
 
 Public interface:
 - `build_index(db_path, index_dir) -> Path`
+- `update_reviews(db_path, index_dir, review_ids) -> Path`: re-index those reviews only
 - `SearchService(index_dir)`: `.search(..., statuses=None) -> SearchResults`, `.related(kind, id, limit)`;
   the index holds no status: the caller passes the current ones (document id -> status) and the
   status facet and filter are built from them at query time.
@@ -17,7 +18,7 @@ URL paths carried by hits (see `records.py`): reviews `/reviews/<id>`, recommend
 """
 from __future__ import annotations
 
-from search_index.build import build_index
+from search_index.build import build_index, update_reviews
 from search_index.service import SearchResults, SearchService
 
-__all__ = ["build_index", "SearchService", "SearchResults"]
+__all__ = ["build_index", "update_reviews", "SearchService", "SearchResults"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from search_index.build import build_index
+from search_index.build import build_index, update_reviews
 from search_index.service import SearchService
 
 
@@ -22,10 +22,12 @@ def cli() -> None:
 @click.argument("index_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--tracker", "tracker_db", type=click.Path(dir_okay=False, path_type=Path), default=None, hidden=True,
               help="Ignored (kept so old scripts still run): the index holds no status.")
-def build(db: Path, index_dir: Path, tracker_db: Path | None) -> None:
+@click.option("--only", "only", multiple=True, metavar="REVIEW_ID",
+              help="Re-index just this review's documents (repeatable); the rest of the live index is kept.")
+def build(db: Path, index_dir: Path, tracker_db: Path | None, only: tuple[str, ...]) -> None:
     """Build INDEX_DIR from the reviews database DB and make it live atomically."""
     try:
-        version = build_index(db, index_dir)
+        version = update_reviews(db, index_dir, only) if only else build_index(db, index_dir)
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise click.ClickException(f"{index_dir}: cannot build the index ({reason}); the live index is unchanged") \

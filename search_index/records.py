@@ -13,10 +13,11 @@ actions inherit their recommendation's themes.
 """
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
@@ -60,24 +61,30 @@ def hit_title(record: Mapping) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def read_records(db_path: str | Path) -> Iterator[dict]:
-    """Yield every searchable record from a reviews database (opened read-only)."""
+def read_records(db_path: str | Path, review_ids: Collection[str] | None = None) -> Iterator[dict]:
+    """Yield every searchable record from a reviews database (opened read-only), or only those of
+    `review_ids` (an incremental index update)."""
     conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
-        yield from _records(conn)
+        yield from _records(conn, review_ids)
     finally:
         conn.close()
 
 
-def _records(conn: sqlite3.Connection) -> Iterator[dict]:
+def _records(conn: sqlite3.Connection, review_ids: Collection[str] | None = None) -> Iterator[dict]:
+    only = {"only": json.dumps(sorted(review_ids)) if review_ids is not None else None}
+
+    def within(column: str) -> str:
+        return f" WHERE {column} IN (SELECT value FROM json_each(:only))" if review_ids is not None else ""
+
     review_themes = _links(conn, "SELECT review_id, theme FROM review_themes ORDER BY rowid")
     lp_themes = _links(conn, "SELECT learning_point_id, theme FROM learning_point_themes ORDER BY rowid")
     rec_themes = _links(conn, "SELECT recommendation_id, theme FROM recommendation_themes ORDER BY rowid")
     rec_agencies = _links(conn, "SELECT recommendation_id, agency FROM recommendation_agencies ORDER BY rowid")
     review_agencies = _links(conn, """SELECT r.review_id, a.agency FROM recommendation_agencies a
         JOIN recommendations r ON r.id = a.recommendation_id ORDER BY r.rowid, a.rowid""")
-    reviews = {row["id"]: row for row in conn.execute("SELECT * FROM reviews")}
+    reviews = {row["id"]: row for row in conn.execute("SELECT * FROM reviews" + within("id"), only)}
     agency_names = dict(conn.execute("SELECT slug, name FROM agencies").fetchall())
 
     def base(review_id: str) -> dict:
@@ -99,7 +106,7 @@ def _records(conn: sqlite3.Connection) -> Iterator[dict]:
             "content": row["summary"] or "", "url": f"/reviews/{quote(rid)}",
             "agencies": list(review_agencies.get(rid, [])),
         }
-    for row in conn.execute("SELECT * FROM learning_points ORDER BY review_id, seq"):
+    for row in conn.execute("SELECT * FROM learning_points" + within("review_id") + " ORDER BY review_id, seq", only):
         rec = base(row["review_id"])
         yield {
             **rec, "kind": "learning-point", "id": row["id"], "title": f"Learning point {row['seq']}",
@@ -107,7 +114,7 @@ def _records(conn: sqlite3.Connection) -> Iterator[dict]:
             "themes": lp_themes.get(row["id"]) or rec["themes"],
             "url": f"/reviews/{quote(row['review_id'])}#lp-{row['seq']}",
         }
-    for row in conn.execute("SELECT * FROM recommendations ORDER BY review_id, rowid"):
+    for row in conn.execute("SELECT * FROM recommendations" + within("review_id") + " ORDER BY review_id, rowid", only):
         yield {
             **base(row["review_id"]), "kind": "recommendation", "id": row["id"],
             "title": f"Recommendation {row['number']}", "content": row["text"] or "",
@@ -115,7 +122,7 @@ def _records(conn: sqlite3.Connection) -> Iterator[dict]:
             "agencies": list(rec_agencies.get(row["id"], [])), "wording": row["wording"],
             "url": f"/recommendations/{quote(row['id'])}",
         }
-    for row in conn.execute("SELECT * FROM agency_actions ORDER BY review_id, rowid"):
+    for row in conn.execute("SELECT * FROM agency_actions" + within("review_id") + " ORDER BY review_id, rowid", only):
         rec = base(row["review_id"])
         yield {
             **rec, "kind": "action", "id": row["id"],
@@ -129,9 +136,10 @@ def _records(conn: sqlite3.Connection) -> Iterator[dict]:
     # A paragraph that is word for word a learning point or recommendation already indexed would
     # only show the same hit twice; the paragraph adds nothing but its page, which the other has.
     already = {(r[0], _plain(r[1])) for r in conn.execute(
-        "SELECT review_id, text FROM learning_points UNION ALL SELECT review_id, text FROM recommendations")}
-    for row in conn.execute("""SELECT p.*, d.file, d.role FROM paragraphs p JOIN documents d ON d.id = p.document_id
-                               ORDER BY p.review_id, p.document_id, p.seq"""):
+        "SELECT review_id, text FROM learning_points" + within("review_id") +
+        " UNION ALL SELECT review_id, text FROM recommendations" + within("review_id"), only)}
+    for row in conn.execute("""SELECT p.*, d.file, d.role FROM paragraphs p JOIN documents d ON d.id = p.document_id"""
+                            + within("p.review_id") + " ORDER BY p.review_id, p.document_id, p.seq", only):
         if (row["review_id"], _plain(row["text"])) in already:
             continue
         page = row["page"]
