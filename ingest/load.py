@@ -247,26 +247,24 @@ def write_database(path: str | os.PathLike, records: Iterable[dict], errors: Ite
 
 
 def delete_reviews(conn: sqlite3.Connection, review_ids: Iterable[str]) -> None:
-    """Remove every row that belongs to these reviews (children first; FTS follows by trigger)."""
+    """Remove every row that belongs to these reviews, read from the schema itself (a table with a
+    review_id, and link tables whose foreign key points into one), so a new table is covered."""
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    columns = {t: {c[1] for c in conn.execute(f"PRAGMA table_info([{t}])")} for t in tables}
+    owned = [t for t in tables if "review_id" in columns[t]]
+    links = [(t, fk[3], fk[2], fk[4]) for t in tables if "review_id" not in columns[t]
+             for fk in conn.execute(f"PRAGMA foreign_key_list([{t}])") if fk[2] in owned]
     for rid in review_ids:
-        recs = "(SELECT id FROM recommendations WHERE review_id = :rid)"
-        for sql in (
-            f"DELETE FROM recommendation_themes WHERE recommendation_id IN {recs}",
-            f"DELETE FROM recommendation_agencies WHERE recommendation_id IN {recs}",
-            f"DELETE FROM recommendation_aliases WHERE new_id IN {recs}",
-            "DELETE FROM learning_point_themes WHERE learning_point_id IN "
-            "(SELECT id FROM learning_points WHERE review_id = :rid)",
-            "DELETE FROM agency_actions WHERE review_id = :rid",
-            "DELETE FROM recommendations WHERE review_id = :rid",
-            "DELETE FROM learning_points WHERE review_id = :rid",
-            "DELETE FROM paragraphs WHERE review_id = :rid",
-            "DELETE FROM documents WHERE review_id = :rid",
-            "DELETE FROM facts WHERE review_id = :rid",
-            "DELETE FROM review_themes WHERE review_id = :rid",
-            "DELETE FROM reviews WHERE id = :rid",
-            "DELETE FROM ingest_errors WHERE file LIKE '%/' || :rid || '/%'",
-        ):
-            conn.execute(sql, {"rid": rid})
+        args = {"rid": rid}
+        for table, column, parent, key in links:  # before their parents, which they are found through
+            conn.execute(f"DELETE FROM [{table}] WHERE [{column}] IN "
+                         f"(SELECT [{key}] FROM [{parent}] WHERE review_id = :rid)", args)
+        conn.execute("DELETE FROM recommendation_aliases WHERE new_id IN "
+                     "(SELECT id FROM recommendations WHERE review_id = :rid)", args)
+        for table in owned:
+            conn.execute(f"DELETE FROM [{table}] WHERE review_id = :rid", args)
+        conn.execute("DELETE FROM reviews WHERE id = :rid", args)
+        conn.execute("DELETE FROM ingest_errors WHERE file LIKE '%/' || :rid || '/%'", args)
 
 
 def replace_reviews(path: str | os.PathLike, base: str | os.PathLike, review_ids: Iterable[str],
@@ -286,6 +284,9 @@ def replace_reviews(path: str | os.PathLike, base: str | os.PathLike, review_ids
                     for table, rows in _review_rows(record, now).items():
                         if rows:
                             db[table].insert_all(rows)
+                    cited = list((record.get("cited_documents") or {}).values())
+                    if cited:
+                        db["cited_documents"].insert_all(cited, replace=True)
                 db["ingest_errors"].insert_all([{**e, "at": now} for e in errors])
             if conn.execute("PRAGMA foreign_key_check").fetchone():
                 raise sqlite3.IntegrityError(f"{path}: the updated database has rows pointing at missing ones")
