@@ -254,14 +254,15 @@ def build(reviews_dir: str | Path | list, db_path: str | Path, keep_going: bool 
     records_in: list[tuple[Path, dict]] = [(f, load_review(f, vocab)) for f in folders]
     cache = ExtractCache(cache_dir or default_cache_dir(db_path))
     try:
-        return _build(records_in, db_path, vocab, cache, keep_going, progress, read, wanted, base, workers)
+        return _build(reviews_dir, records_in, db_path, vocab, cache, keep_going, progress, read, wanted, base,
+                      workers)
     except (OSError, sqlite3.Error) as exc:
         if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc).lower():
             cache.give_back_space()  # a full disk: the database needs the room more than the cache
         raise
 
 
-def _build(records_in: list[tuple[Path, dict]], db_path: str | Path, vocab: dict[str, set[str]],
+def _build(reviews_dir: str | Path | list, records_in: list[tuple[Path, dict]], db_path: str | Path, vocab: dict[str, set[str]],
            cache: ExtractCache, keep_going: bool, progress: bool | None, read: Callable | None,
            wanted: set[str] | None, base: str | Path | None, workers: int | None) -> BuildReport:
     report = BuildReport()
@@ -293,7 +294,8 @@ def _build(records_in: list[tuple[Path, dict]], db_path: str | Path, vocab: dict
     _extracted(paths, cache, workers, progress)
     records = [build_review(folder, record, vocab, report, keep_going, read=read_document)
                for folder, record in records_in]
-    replace_reviews(db_path, base, wanted, records, report.errors)
+    roots = [Path(reviews_dir)] if isinstance(reviews_dir, (str, Path)) else [Path(r) for r in reviews_dir]
+    replace_reviews(db_path, base, wanted, records, report.errors, corrections_root=roots[0])
     return report
 
 

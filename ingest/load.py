@@ -268,7 +268,8 @@ def delete_reviews(conn: sqlite3.Connection, review_ids: Iterable[str]) -> None:
 
 
 def replace_reviews(path: str | os.PathLike, base: str | os.PathLike, review_ids: Iterable[str],
-                    records: Iterable[dict], errors: Iterable[dict] = ()) -> Path:
+                    records: Iterable[dict], errors: Iterable[dict] = (),
+                    corrections_root: str | os.PathLike | None = None) -> Path:
     """`base` with the rows of `review_ids` replaced by `records` (ids without a record are removed),
     written to a copy in one transaction and renamed onto `path`: readers see the old database or
     the new one, and a failure leaves `path` exactly as it was."""
@@ -288,6 +289,11 @@ def replace_reviews(path: str | os.PathLike, base: str | os.PathLike, review_ids
                     if cited:
                         db["cited_documents"].insert_all(cited, replace=True)
                 db["ingest_errors"].insert_all([{**e, "at": now} for e in errors])
+                # recurring learning spans reviews: computed again over the whole database, as a full build does
+                conn.execute("DELETE FROM recurring_members")
+                conn.execute("DELETE FROM recurring_groups")
+                recurring_tables.write(db, recurring.load_corrections(Path(corrections_root))
+                                       if corrections_root else None)
             if conn.execute("PRAGMA foreign_key_check").fetchone():
                 raise sqlite3.IntegrityError(f"{path}: the updated database has rows pointing at missing ones")
         finally:

@@ -33,13 +33,14 @@ def create(db: sqlite_utils.Database) -> None:
 
 
 def _items(db: sqlite_utils.Database, kind: str) -> list[Item]:
+    """Items in review order (as a full build inserts them), so an incremental build groups the same."""
     table, themes, key = KINDS[kind]
     agencies_sql = ("(select group_concat(agency, '|') from recommendation_agencies a where a.recommendation_id = r.id)"
                     if kind == "recommendation" else "null")
     sql = f"""select r.id, r.review_id, r.text, v.year,
                 (select group_concat(theme, '|') from {themes} t where t.{key} = r.id) as themes,
                 {agencies_sql} as agencies
-              from {table} r join reviews v on v.id = r.review_id order by r.rowid"""
+              from {table} r join reviews v on v.id = r.review_id order by r.review_id, r.rowid"""
     return [Item(row["id"], row["review_id"], row["text"], tuple(filter(None, (row["themes"] or "").split("|"))),
                  tuple(filter(None, (row["agencies"] or "").split("|"))), row["year"])
             for row in db.query(sql)]
