@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from tracker.store import now
+from tracker.store import now, transaction  # noqa: F401 (BEGIN IMMEDIATE ... COMMIT, as the tracker does)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -56,17 +54,6 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.executescript(SCHEMA)
     return conn
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def log(conn: sqlite3.Connection, user: dict | None, action: str, *, draft_id: str | None = None,

@@ -6,24 +6,12 @@ import sqlite3
 import threading
 from pathlib import Path
 
-import pytest
 import yaml
 
 from intake import publishing, store
 from tests.docgen import make_report_pdf
-from tests.intake_support import NEW_REVIEW, make_site, signed_in
-from tests.test_intake import RECS, new_draft, upload
+from tests.test_intake import RECS, admin, new_draft, site, upload  # noqa: F401 (fixtures)
 from tracker import store as tracker_store
-
-
-@pytest.fixture
-def site(tmp_path):
-    return make_site(tmp_path)
-
-
-@pytest.fixture
-def admin(site):
-    return signed_in(site, "ann")
 
 
 def publish_report(admin, tmp_path, recs=RECS, name="report.pdf", **changes) -> str:
@@ -33,8 +21,8 @@ def publish_report(admin, tmp_path, recs=RECS, name="report.pdf", **changes) -> 
     return draft_id
 
 
-def rows(site, sql, **params):
-    conn = sqlite3.connect(site.config["DATABASE"])
+def rows(site, sql, database="DATABASE", **params):
+    conn = sqlite3.connect(site.config[database])
     try:
         return conn.execute(sql, params).fetchall()
     finally:
@@ -42,11 +30,7 @@ def rows(site, sql, **params):
 
 
 def public_rows(site, sql, **params):
-    conn = sqlite3.connect(site.config["PUBLIC_DATABASE"])
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    return rows(site, sql, "PUBLIC_DATABASE", **params)
 
 
 def intake_log(site):
