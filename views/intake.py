@@ -385,14 +385,14 @@ def edit_recommendation(draft_id: str, number: str):
     return redirect(url_for("intake.preview", draft_id=draft_id) + f"#rec-{_slot(form.number.data)}")
 
 
-@bp.route("/<draft_id>/recommendations/<number>/<any(drop, restore):what>", methods=["POST"])
+@bp.route("/<draft_id>/recommendations/<number>/<any(drop, restore):choice>", methods=["POST"])
 @admin_required
-def drop_recommendation(draft_id: str, number: str, what: str):
+def drop_recommendation(draft_id: str, number: str, choice: str):
     draft = _draft_or_404(draft_id)
     if not CorrectionsForm().validate_on_submit():
         abort(400)
     corr = _corrections(draft)
-    if what == "restore":
+    if choice == "restore":
         corr.get("recommendations", {}).pop(number, None)
     else:
         kind, key = _key_for(draft, number)
@@ -400,7 +400,7 @@ def drop_recommendation(draft_id: str, number: str, what: str):
             corr["add_recommendations"].pop(int(key))
         else:
             corr.setdefault("recommendations", {})[key] = "drop"
-    _save(draft, f"recommendation {'restored' if what == 'restore' else 'marked not a recommendation'}", number)
+    _save(draft, f"recommendation {'restored' if choice == 'restore' else 'marked not a recommendation'}", number)
     return redirect(url_for("intake.preview", draft_id=draft_id))
 
 
@@ -537,22 +537,22 @@ def edit_published(review_id: str):
     return redirect(url_for("intake.draft", draft_id=draft["id"]))
 
 
-@bp.route("/reviews/<review_id>/<any(withdraw, restore):what>", methods=["POST"])
+@bp.route("/reviews/<review_id>/<any(withdraw, restore):choice>", methods=["POST"])
 @admin_required
-def withdraw(review_id: str, what: str):
+def withdraw(review_id: str, choice: str):
     if not CorrectionsForm().validate_on_submit():
         abort(400)
     t = targets()
     if not ((t.bundled / review_id).is_dir() or (t.managed / review_id).is_dir()):
         abort(404)
     try:
-        publishing.set_withdrawn(t, review_id, what == "withdraw")
+        publishing.set_withdrawn(t, review_id, choice == "withdraw")
     except publishing.PublishFailed as exc:
         flash(str(exc))
         return redirect(url_for("intake.index"))
-    store.log(conn(), g.user, "withdrawn from public view" if what == "withdraw" else "restored to public view",
+    store.log(conn(), g.user, "withdrawn from public view" if choice == "withdraw" else "restored to public view",
               review_id=review_id)
-    flash(f"{review_id} {'withdrawn from public view' if what == 'withdraw' else 'restored'}.")
+    flash(f"{review_id} {'withdrawn from public view' if choice == 'withdraw' else 'restored'}.")
     return redirect(url_for("intake.index"))
 
 
