@@ -7,7 +7,8 @@
        file in one SQLite transaction, so a running Datasette shows it without a restart) and the
        managed folder.
 A failure before step 4 leaves everything live exactly as it was; the staging folder is removed.
-The live site keeps serving the old data during steps 2-3 (`Result.old_data_seconds`).
+The live site keeps serving the old data during steps 2-3 (`Result.old_data_seconds`). Only the
+changed review is rebuilt and re-indexed (the incremental build of issue 20).
 """
 from __future__ import annotations
 
@@ -107,23 +108,30 @@ def cached_reader(extracted: dict[str, tuple]):
     return read
 
 
-def rebuild(targets: Targets, managed: Path, staging: Path, extracted: dict | None = None) -> tuple[Path, Path, object]:
-    """Build reviews.db and the open data into `staging` from reviews/ + `managed`."""
+def rebuild(targets: Targets, managed: Path, staging: Path, extracted: dict | None = None,
+            review_id: str | None = None) -> tuple[Path, Path, object]:
+    """Build reviews.db and the open data into `staging` from reviews/ + `managed`: only
+    `review_id`'s rows (the others copied from the live database) when there is one, else all."""
     from ingest.build import build
     from tracker.publish import publish
 
     db = staging / "reviews.db"
-    report = build([targets.bundled, managed], db, read=cached_reader(extracted or {}))
+    incremental = review_id is not None and targets.database.is_file()
+    report = build([targets.bundled, managed], db, read=cached_reader(extracted or {}),
+                   only=[review_id] if incremental else None, base=targets.database if incremental else None,
+                   cache_dir=targets.database.parent / "extract-cache")
     public = staging / targets.public_db.name
     publish(db, targets.tracker_db, public)
     return db, public, report
 
 
-def run(targets: Targets, change, clock=time.monotonic, extracted: dict | None = None) -> Result:
+def run(targets: Targets, change, clock=time.monotonic, extracted: dict | None = None,
+        review_id: str | None = None) -> Result:
     """Apply `change(staged_managed_dir)` to a copy of the managed folder, rebuild, swap live.
 
-    `change` writes, replaces or removes one review folder in the copy."""
-    from search_index.build import build_index
+    `change` writes, replaces or removes one review folder in the copy; with its `review_id` only
+    that review is rebuilt and re-indexed (ingest.build only=, search_index.update_reviews)."""
+    from search_index import build as index_build
 
     result = Result()
     with publish_lock(targets.work):
@@ -137,10 +145,13 @@ def run(targets: Targets, change, clock=time.monotonic, extracted: dict | None =
             else:
                 staged_managed.mkdir()
             change(staged_managed)
-            db, public, report = rebuild(targets, staged_managed, staging, extracted)
+            db, public, report = rebuild(targets, staged_managed, staging, extracted, review_id)
             result.reviews, result.recommendations = report.reviews, report.recommendations
             result.warnings = report.warnings
-            build_index(db, targets.index_dir)  # written aside; swaps CURRENT only when complete
+            if review_id is not None:  # written aside; swaps CURRENT only when complete
+                index_build.update_reviews(db, targets.index_dir, [review_id])
+            else:
+                index_build.build_index(db, targets.index_dir)
             built = clock()
             result.build_seconds = built - started
             os.replace(db, targets.database)
@@ -177,7 +188,7 @@ def save_review(targets: Targets, review_id: str, source: Path, extracted: dict 
             shutil.rmtree(target)
         shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))
 
-    return run(targets, change, extracted=extracted)
+    return run(targets, change, extracted=extracted, review_id=review_id)
 
 
 def with_documents(review_yml: str, documents: list[dict]) -> str:
@@ -227,7 +238,7 @@ def save_bundled(targets: Targets, folder: Path, corrections_text: str | None,
             write(review_yml, text)
 
     try:
-        return run(targets, change, extracted=extracted)
+        return run(targets, change, extracted=extracted, review_id=folder.name)
     except PublishFailed:
         for path in copied:
             path.unlink(missing_ok=True)
@@ -249,4 +260,4 @@ def set_withdrawn(targets: Targets, review_id: str, withdrawn: bool, reason: str
         ids = ids | {review_id} if withdrawn else ids - {review_id}
         write_withdrawn(managed, ids)
 
-    return run(targets, change)
+    return run(targets, change, review_id=review_id)

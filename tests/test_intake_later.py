@@ -128,6 +128,7 @@ def test_a_failed_publish_changes_nothing_live(site, admin, tmp_path, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("search_index.build.build_index", broken)
+    monkeypatch.setattr("search_index.build.update_reviews", broken)
     response = admin.post(f"/intake/{draft_id}/publish")
     assert response.status_code == 400 and "Nothing on the live site has changed" in response.text
     assert {k: Path(site.config[k]).read_bytes() for k in before} == before
@@ -200,6 +201,7 @@ def test_a_failed_bundled_publish_puts_the_folder_back(site, admin, tmp_path, mo
     draft_id = admin.post("/intake/reviews/jacob-2021/edit").headers["Location"].rsplit("/", 1)[-1]
     assert upload(admin, draft_id, make_report_pdf(tmp_path / "r.pdf", recommendations=RECS, pages=4).path).status_code == 302
     admin.post(f"/intake/{draft_id}/extract")
-    monkeypatch.setattr("search_index.build.build_index", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "disk full")))
+    for name in ("build_index", "update_reviews"):
+        monkeypatch.setattr(f"search_index.build.{name}", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "disk full")))
     assert admin.post(f"/intake/{draft_id}/publish").status_code == 400
     assert {p.name: p.read_bytes() for p in bundled.iterdir()} == before
