@@ -7,7 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from views import commands, published, register_blueprints
+from tracker import users
+from views import commands, extensions, published, register_blueprints
 from views import security
 from views.db import init_app as init_db
 
@@ -46,7 +47,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = os.environ.get("RLR_SECRET_KEY") or _secret_key(instance_dir)
     else:
         app.config.update(test_config)
+    if users.hashing_is_for_tests() and not app.config.get("TESTING"):
+        raise RuntimeError("low-cost password hashing is for the test suite only (set TESTING)")
     init_db(app)
+    extensions.init_app(app)
     security.init_app(app)
     security.behind_proxies(app)
     published.init_app(app)

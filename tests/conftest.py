@@ -8,6 +8,11 @@ from hypothesis import settings
 
 from ingest.load import write_database
 from tests.sample_data import SAMPLE_RECORDS
+from tests.tracker_support import PASSWORD, USERS, make_app
+from tracker import store, users
+
+# Passwords are hashed at a low scrypt cost in the suite (the app refuses it outside TESTING).
+users.use_test_hashing()
 
 # The suite replays the same examples on every run, so CI never fails by chance; to hunt for new
 # crashes, run with HYPOTHESIS_PROFILE=explore (random examples, many more of them).
@@ -38,3 +43,22 @@ def sample_db_path(tmp_path_factory):
 def reviews_db_path(tmp_path):
     """A fresh reviews database per test, for tests that rebuild or change it."""
     return write_database(tmp_path / "reviews.db", SAMPLE_RECORDS)
+
+
+# ---- the tracker app: its own tracker.db, a pinned "today", four users ------------------
+
+@pytest.fixture
+def tracker_app(reviews_db_path, tmp_path):
+    app = make_app(reviews_db_path, tmp_path)
+    conn = store.connect(app.config["TRACKER_DATABASE"])
+    for name, (role, agency) in USERS.items():
+        users.create_user(conn, name, role, PASSWORD, agency)
+    conn.close()
+    return app
+
+
+@pytest.fixture
+def tracker_conn(tracker_app):
+    conn = store.connect(tracker_app.config["TRACKER_DATABASE"])
+    yield conn
+    conn.close()

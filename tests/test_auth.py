@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_tracker_fixtures import (PASSWORD, action_row, audit_count, csrf_token, make_app, sign_in,
-                                         signed_in, tracker_app, tracker_conn)  # noqa: F401 - fixtures
+from tests.tracker_support import PASSWORD, action_row, audit_count, csrf_token, make_app, sign_in, signed_in
 from tracker import store, users
 
 
@@ -151,3 +150,18 @@ def test_header_shows_who_is_signed_in(tracker_app):
     sign_in(client, "ann")
     page = client.get("/tracker/").text
     assert "ann (signed in)" in page and ">Sign in</a>" not in page
+
+
+def test_low_cost_password_hashing_is_refused_outside_testing(reviews_db_path, tmp_path):
+    from tracker import users
+
+    assert users.hashing_is_for_tests()  # the suite hashes cheaply (tests/conftest.py) ...
+    assert users.hash_password("x" * 12).startswith("scrypt:1024:")
+    with pytest.raises(RuntimeError, match="test suite only"):
+        make_app(reviews_db_path, tmp_path, TESTING=False)  # ... and the app will not run that way
+    users.use_test_hashing(False)
+    try:
+        assert users.hash_password("x" * 12).startswith("scrypt:32768:")  # the real cost
+        assert make_app(reviews_db_path, tmp_path, TESTING=False) is not None
+    finally:
+        users.use_test_hashing()

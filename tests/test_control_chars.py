@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from core.text import control_message, export_cell, find_control, strip_control
-from tests.test_tracker_fixtures import action_row, signed_in, tracker_app, tracker_conn  # noqa: F401
+from tests.tracker_support import action_row, signed_in
 from tracker import store
 
 CONTROLS = ["\x01", "\x0b", "\x0c", "\x1f", "\x7f", "\x85"]
@@ -96,7 +96,7 @@ def test_sign_in_refuses_a_control_character(tracker_app):
 @pytest.fixture(scope="module")
 def search_app(sample_db_path, tmp_path_factory):
     from search_index import build_index
-    from tests.test_tracker_fixtures import make_app
+    from tests.tracker_support import make_app
 
     base = tmp_path_factory.mktemp("control-search")
     build_index(sample_db_path, base / "index")

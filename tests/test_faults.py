@@ -389,7 +389,7 @@ def test_stale_form_with_no_effective_change_is_reported_not_silently_accepted(r
     the version check: the second person gets 302 "Action updated.", no conflict, and their note is
     in no audit row. Accepted updates must be audited or refused as conflicts (409), never dropped.
     """
-    from tests.test_tracker_fixtures import PASSWORD, make_app, sign_in
+    from tests.tracker_support import PASSWORD, make_app, sign_in
     from tracker import store, users
 
     app = make_app(reviews_db_path, tmp_path)

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from core import status as status_rule
 from tracker import publish
-from tests.test_tracker_fixtures import make_app, signed_in
+from tests.tracker_support import make_app, signed_in
 
 # An overdue target date (red), an on-track action with a future date, an assured action (blue).
 CHANGES = [

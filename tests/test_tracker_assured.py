@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 
 from core import status as statuses
-from tests.test_tracker_fixtures import TODAY, action_row, signed_in, tracker_app, tracker_conn  # noqa: F401
+from tests.tracker_support import TODAY, action_row, signed_in
 from tracker import changes, permissions, public, users
 from tracker import state as state_mod
 

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from tests.test_tracker_fixtures import PASSWORD, signed_in, tracker_app, tracker_conn  # noqa: F401
+from tests.tracker_support import PASSWORD, signed_in
 from tracker import store, users
 
 TABLES = ("users", "recommendation_tracking", "tracked_actions", "audit", "briefing_uses")

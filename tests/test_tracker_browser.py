@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.browser_support import chromium, live_server
-from tests.test_tracker_fixtures import PASSWORD, make_app
+from tests.tracker_support import PASSWORD, make_app
 from tracker import store, users
 
 

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from tests.test_tracker_fixtures import action_row, signed_in, tracker_app, tracker_conn  # noqa: F401
+from tests.tracker_support import action_row, signed_in
 from tracker import public
 
 ACTION = "/tracker/actions/child-t-2022-act-1/edit"

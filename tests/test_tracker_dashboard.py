@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from tests.test_tracker_fixtures import TODAY, signed_in, tracker_app, tracker_conn  # noqa: F401
+from tests.tracker_support import TODAY, signed_in
 from tracker import dashboard, exports, store
 
 

@@ -5,8 +5,7 @@ import sqlite3
 
 import pytest
 
-from tests.test_tracker_fixtures import (action_row, audit_count, signed_in, tracker_app,  # noqa: F401
-                                         tracker_conn)
+from tests.tracker_support import action_row, audit_count, signed_in
 from tracker import public
 
 ACTION = "/tracker/actions/child-t-2022-act-1/edit"  # a police action

@@ -7,7 +7,7 @@ import sqlite3
 
 from ingest.load import write_database
 from tests.sample_data import SAMPLE_RECORDS
-from tests.test_tracker_fixtures import TODAY, signed_in, tracker_app, tracker_conn  # noqa: F401
+from tests.tracker_support import TODAY, signed_in
 from tracker import public
 
 

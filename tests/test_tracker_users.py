@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.test_tracker_fixtures import PASSWORD, sign_in, signed_in, tracker_app, tracker_conn  # noqa: F401
+from tests.tracker_support import PASSWORD, sign_in, signed_in
 from tracker import users
 
 NEW_PASSWORD = "a fresh long passphrase"

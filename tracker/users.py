@@ -30,8 +30,33 @@ RESET_HOURS = 48
 _RESET_SALT = "tracker-password-reset"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@ '-]{1,63}$")
 
-# Checked against when a name is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-only-for-timing", method="scrypt")
+# Werkzeug's scrypt at its full cost. Tests may lower it (use_test_hashing); create_app refuses
+# to run with the lower cost unless TESTING is set.
+HASH_METHOD = "scrypt"
+TEST_HASH_METHOD = "scrypt:1024:8:1"
+_method = HASH_METHOD
+_dummy: dict[str, str] = {}
+
+
+def use_test_hashing(cheap: bool = True) -> None:
+    """Hash new passwords at a low scrypt cost (for the test suite only) or back at full cost."""
+    global _method
+    _method = TEST_HASH_METHOD if cheap else HASH_METHOD
+
+
+def hashing_is_for_tests() -> bool:
+    return _method != HASH_METHOD
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=_method)
+
+
+def _dummy_hash() -> str:
+    """Checked against when a name is unknown, so a wrong name takes as long as a wrong password."""
+    if _method not in _dummy:
+        _dummy[_method] = hash_password("not-a-real-password-only-for-timing")
+    return _dummy[_method]
 
 
 class UserError(ValueError):
@@ -110,13 +135,13 @@ def create_user(conn: sqlite3.Connection, name: str, role: str, password: str, a
                 known_agencies: set[str] | None = None) -> int:
     """Add a user from the command line and return their id; known_agencies validates the agency slug."""
     check_password_strength(password)
-    return _insert_user(conn, None, name, role, generate_password_hash(password, method="scrypt"), agency,
+    return _insert_user(conn, None, name, role, hash_password(password), agency,
                         known_agencies, "created from the command line")
 
 
 def _unusable_hash() -> str:
     """A hash no typed password matches: the account waits for its reset link."""
-    return generate_password_hash(secrets.token_urlsafe(32), method="scrypt")
+    return hash_password(secrets.token_urlsafe(32))
 
 
 def add_user(conn: sqlite3.Connection, actor: dict, name: str, role: str, agency: str | None,
@@ -142,7 +167,7 @@ def authenticate(conn: sqlite3.Connection, name: str, password: str) -> dict | N
     """The active user with this name and password, or None (same work either way)."""
     row = conn.execute("SELECT * FROM users WHERE name = :name", {"name": name.strip()}).fetchone()
     if row is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(row["password_hash"], password) or not row["active"]:
         return None
@@ -159,7 +184,7 @@ def change_password(conn: sqlite3.Connection, user_id: int, current: str, new: s
     with store.transaction(conn):
         conn.execute(
             "UPDATE users SET password_hash = :hash, session_epoch = session_epoch + 1 WHERE id = :id",
-            {"hash": generate_password_hash(new, method="scrypt"), "id": user_id})
+            {"hash": hash_password(new), "id": user_id})
         store.append_audit(conn, change_id=store.new_change_id(), at=store.now(), user=dict(row), entity="user",
                            entity_id=str(user_id), recommendation_id=None, field="password", old_value=None,
                            new_value=None, note="password changed", public=False)
@@ -261,7 +286,7 @@ def reset_password(conn: sqlite3.Connection, token: str, secret_key: str, new: s
         cur = conn.execute(
             "UPDATE users SET password_hash = :hash, session_epoch = session_epoch + 1"
             " WHERE id = :id AND password_hash = :old",
-            {"hash": generate_password_hash(new, method="scrypt"), "id": user["id"], "old": user["password_hash"]})
+            {"hash": hash_password(new), "id": user["id"], "old": user["password_hash"]})
         if cur.rowcount != 1:
             raise UserError("this reset link has been used or replaced: ask an administrator for a new one")
         _audit(conn, user, user["id"], "password", None, None, "password set with a reset link")

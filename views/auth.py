@@ -1,6 +1,5 @@
-"""Sign-in, sign-out and password change; CSRF, rate limiting and the `flask user` commands.
+"""Sign-in, sign-out and password change (CSRF and the rate limiter are set up in views/extensions.py).
 
-The blueprint sets up CSRFProtect and Flask-Limiter itself (record_once), so app.py needs nothing.
 Sign-in clears the session before storing the user (no session fixation) and only follows a
 local `next`. The session holds the user's epoch: a password change signs out other sessions.
 """
@@ -13,17 +12,14 @@ from urllib.parse import urlsplit
 
 from flask import (Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from tracker import users
 from views.db import get_tracker_db
+from views.extensions import limiter
 from views.forms import ConfirmForm, LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__, cli_group=None)
-csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
 LOGIN_LIMIT = "5 per minute"
 LOGIN_LIMIT_PER_IP = "30 per minute"
 PASSWORD_CHANGE_LIMIT = "5 per 10 minutes"  # per account: guessing the current password from a stolen session
@@ -34,7 +30,8 @@ SESSION_IDLE_LIMIT = timedelta(hours=2)
 
 
 @bp.record_once
-def _init(state) -> None:
+def _session_limits(state) -> None:
+    """Session lifetimes (the extensions themselves are set up in views/extensions.py)."""
     app: Flask = state.app
     # Flask has its own PERMANENT_SESSION_LIFETIME (31 days), so setdefault would never apply:
     # the cookie lives as long as the absolute limit unless a deployment chose a shorter one.
@@ -43,18 +40,6 @@ def _init(state) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = min(app.config["PERMANENT_SESSION_LIFETIME"],
                                                    app.config["SESSION_ABSOLUTE_LIMIT"])
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", int(app.config["SESSION_ABSOLUTE_LIMIT"].total_seconds()))
-    csrf.init_app(app)
-    limiter.init_app(app)
-    app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(429, _rate_limited)
-
-
-def _csrf_error(error: CSRFError):
-    return render_template("auth/csrf_error.html", reason=error.description), 400
-
-
-def _rate_limited(_error):
-    return render_template("auth/rate_limited.html"), 429
 
 
 def _login_key() -> str:

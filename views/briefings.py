@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
-import time
-from collections import defaultdict, deque
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 from wtforms import DateField, IntegerField, StringField, TextAreaField
@@ -21,6 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from briefings import uses
 from briefings.content import SUMMARY_LABEL, TITLES, Briefing, BriefingNotFound, briefable, build, human_date
 from briefings.docx_writer import write_docx
+from views import extensions
 from views.db import get_db, get_tracker_db
 from views.forms import SafeForm
 
@@ -52,29 +50,6 @@ class UseForm(SafeForm):
 class HideUseForm(SafeForm):
     reason = StringField("Why hide this use?", validators=[InputRequired(message="Say why this use is being hidden"),
                                                           Length(max=300)])
-
-
-class _RateLimiter:
-    """Sliding-window counts per client address, in memory: enough for one waitress process."""
-
-    def __init__(self) -> None:
-        self.hits: dict[str, deque[float]] = defaultdict(deque)
-        self.lock = threading.Lock()
-
-    def allow(self, key: str, limit: int, window: float = RATE_WINDOW) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            hits = self.hits[key]
-            while hits and hits[0] <= now - window:
-                hits.popleft()
-            if len(hits) >= limit:
-                return False
-            hits.append(now)
-            return True
-
-
-def _limiter() -> _RateLimiter:
-    return current_app.extensions.setdefault("briefing_use_limiter", _RateLimiter())
 
 
 def _briefing(kind: str, slug: str) -> Briefing:
@@ -160,7 +135,7 @@ def log_use(kind: str, slug: str):
     if not form.validate_on_submit():
         return _page(briefing, edit_form, form, 400)
     limit = int(current_app.config.get("BRIEFING_USE_RATE_LIMIT", DEFAULT_RATE_LIMIT))
-    if not _limiter().allow(request.remote_addr or "unknown", limit):
+    if not extensions.hit(f"{limit} per {RATE_WINDOW} seconds", "briefing-use", request.remote_addr or "unknown"):
         return _page(briefing, edit_form, form, 429, "Too many uses logged from here in the last hour: "
                      "please try again later.")
     use = uses.Use(kind, briefing.slug, form.delivered_on.data, form.team.data or "", form.staff_count.data,

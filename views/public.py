@@ -8,27 +8,25 @@ returns private notes or editors' names.
 from __future__ import annotations
 
 import re
-import threading
 from datetime import date
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
                    url_for)
 from markupsafe import Markup, escape
 
-from ingest.dates import readable_date
 from tracker import permissions as tracker_permissions
 from tracker import public as tracker_public
 from core import status as status_rule
 from core import vocab
+from search_index import SearchService
 from views import public_queries as queries
-from views import public_search, search_statuses
+from views import extensions, public_search, search_statuses
 from views.db import get_db, get_tracker_db
 
 bp = Blueprint("public", __name__)
 
 SEARCH_SERVICE_KEY = "search_service"
-_service_lock = threading.Lock()
 
 REVIEW_TYPES = vocab.names("review_types")
 HIT_KINDS = vocab.names("result_kinds")
@@ -38,46 +36,16 @@ WORDING = vocab.names("wordings")
 # --- the one SearchService per app -------------------------------------------------------
 
 def search_service():
-    """The app's SearchService, made on first use; other blueprints may call this too."""
+    """The app's SearchService, made on first use (after tests have set the index folder); two
+    threads racing here both make one and setdefault keeps the first, so no lock is needed."""
     service = current_app.extensions.get(SEARCH_SERVICE_KEY)
     if service is None:
-        with _service_lock:
-            service = current_app.extensions.get(SEARCH_SERVICE_KEY)
-            if service is None:
-                from search_index import SearchService
-
-                service = SearchService(current_app.config["SEARCH_INDEX_DIR"])
-                current_app.extensions[SEARCH_SERVICE_KEY] = service
+        service = current_app.extensions.setdefault(
+            SEARCH_SERVICE_KEY, SearchService(current_app.config["SEARCH_INDEX_DIR"]))
     return service
 
 
-# --- template helpers (app-wide, so error pages and other blueprints can use them) --------
-
-@bp.app_template_filter("pub_date")
-def pub_date(value) -> str:
-    return readable_date(value)
-
-
-@bp.app_template_filter("http_url")
-def http_url(value) -> str | None:
-    """A link target from the data only if it is http(s): a `javascript:` URL is never a link."""
-    text = str(value or "").strip()
-    parts = urlsplit(text)
-    return text if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-@bp.app_template_filter("local_path")
-def local_path(value) -> str:
-    """A same-site path (as the search index gives for hits), or "#" for anything else."""
-    text = str(value or "")
-    return text if text.startswith("/") and not text.startswith("//") else "#"
-
-
-@bp.app_template_global("brag_tag")
-def brag_tag(colour) -> str:
-    """The GOV.UK tag colour for a BRAG colour (a global, so imported macros can use it too)."""
-    return status_rule.BRAG_TAGS.get(colour, "grey")
-
+# --- template helpers (app-wide filters and globals are in views/extensions.py) -----------
 
 @bp.app_context_processor
 def _helpers() -> dict:
@@ -362,5 +330,5 @@ def about():
         recommendation_brag_rules=status_rule.RECOMMENDATION_BRAG_RULES,
         role_rules=tracker_permissions.role_rules(), public_rule=tracker_permissions.PUBLIC_RULE,
         review_types=REVIEW_TYPES, filter_names=public_search.FILTERS,
-        datasette_url=http_url(current_app.config.get("DATASETTE_URL")),
+        datasette_url=extensions.http_url(current_app.config.get("DATASETTE_URL")),
     )
