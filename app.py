@@ -48,7 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     if users.hashing_is_for_tests() and not app.config.get("TESTING"):
-        raise RuntimeError("low-cost password hashing is for the test suite only (set TESTING)")
+        users.use_test_hashing(False)  # low-cost hashing is for the test suite only: never for a real app
+        app.logger.warning("low-cost password hashing was on without TESTING; back to the full cost")
     init_db(app)
     extensions.init_app(app)
     security.init_app(app)

@@ -11,8 +11,14 @@ from tests.sample_data import SAMPLE_RECORDS
 from tests.tracker_support import PASSWORD, USERS, make_app
 from tracker import store, users
 
-# Passwords are hashed at a low scrypt cost in the suite (the app refuses it outside TESTING).
+# Passwords are hashed at a low scrypt cost in the suite (an app without TESTING turns it off).
 users.use_test_hashing()
+
+
+@pytest.fixture(autouse=True)
+def _low_cost_hashing():
+    """Back on for every test, even after a test started an app without TESTING."""
+    users.use_test_hashing()
 
 # The suite replays the same examples on every run, so CI never fails by chance; to hunt for new
 # crashes, run with HYPOTHESIS_PROFILE=explore (random examples, many more of them).

@@ -152,16 +152,13 @@ def test_header_shows_who_is_signed_in(tracker_app):
     assert "ann (signed in)" in page and ">Sign in</a>" not in page
 
 
-def test_low_cost_password_hashing_is_refused_outside_testing(reviews_db_path, tmp_path):
+def test_low_cost_password_hashing_is_only_for_testing(reviews_db_path, tmp_path):
     from tracker import users
 
     assert users.hashing_is_for_tests()  # the suite hashes cheaply (tests/conftest.py) ...
     assert users.hash_password("x" * 12).startswith("scrypt:1024:")
-    with pytest.raises(RuntimeError, match="test suite only"):
-        make_app(reviews_db_path, tmp_path, TESTING=False)  # ... and the app will not run that way
-    users.use_test_hashing(False)
-    try:
-        assert users.hash_password("x" * 12).startswith("scrypt:32768:")  # the real cost
-        assert make_app(reviews_db_path, tmp_path, TESTING=False) is not None
-    finally:
-        users.use_test_hashing()
+    make_app(reviews_db_path, tmp_path)
+    assert users.hashing_is_for_tests()  # an app under TESTING keeps it ...
+    make_app(reviews_db_path, tmp_path, TESTING=False)
+    assert not users.hashing_is_for_tests()  # ... a real app turns it off
+    assert users.hash_password("x" * 12).startswith("scrypt:32768:")  # the full cost
