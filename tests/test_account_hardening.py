@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from app import create_app
-from tests.test_tracker_fixtures import PASSWORD, make_app, signed_in, tracker_app  # noqa: F401
+from tests.tracker_support import PASSWORD, make_app, signed_in
 from tracker import store, users
 
 

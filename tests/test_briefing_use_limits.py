@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from briefings import uses
-from tests.test_tracker_fixtures import make_app, signed_in, tracker_app, tracker_conn  # noqa: F401
+from tests.tracker_support import make_app, signed_in
 from tracker import store, users
 
 URL = "/briefings/review/child-t-2022"

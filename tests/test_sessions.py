@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.test_tracker_fixtures import signed_in, tracker_app  # noqa: F401
+from tests.tracker_support import signed_in
 from views import auth
 
 HOUR = 3600

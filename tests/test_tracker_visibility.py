@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_tracker_fixtures import signed_in, tracker_app, tracker_conn  # noqa: F401
+from tests.tracker_support import signed_in
 from tracker import permissions
 
 REC = "child-t-2022-rec-1"
