@@ -34,6 +34,7 @@ class Table:
     rows: list[list]
     landscape: bool = False
     intro: str = ""
+    sheet: str = ""  # a short worksheet name where the title is longer than Excel's 31 characters
 
     @property
     def headers(self) -> list[str]:
@@ -108,7 +109,8 @@ class Dashboard:
             Table("by_status", "Recommendations by status and BRAG",
                   [Column("Status", width=2.2), *[Column(statuses.BRAG_COLOURS[c]["name"], "number", 0.8)
                                                   for c in colours],
-                   Column("No colour", "number", 0.9), Column("Total", "number", 0.8)], status_rows),
+                   Column("No colour", "number", 0.9), Column("Total", "number", 0.8)], status_rows,
+                  sheet="By status and BRAG"),
             Table("by_review", "Progress by review",
                   [Column("Review", width=2.0), Column("Recommendations", "number", 1.9),
                    Column("Completed or assured", "number", 1.3), Column("Actions", "number", 0.9),
@@ -126,7 +128,7 @@ class Dashboard:
                   action_rows(self.overdue, "days_overdue"), landscape=True),
             Table("due_soon", f"Actions due in the next {statuses.DUE_SOON_DAYS} days",
                   [*action_cols, Column("Days left", "number", 0.7)], action_rows(self.due_soon, "days_left"),
-                  landscape=True),
+                  landscape=True, sheet=f"Due in the next {statuses.DUE_SOON_DAYS} days"),
             Table("recommendations", "Every recommendation",
                   [Column("Review", width=1.1), Column("Rec.", width=0.5), Column("Recommendation", width=4.6),
                    Column("Response", width=1.2), Column("Status", width=1.1), Column("BRAG", width=0.7),
@@ -151,7 +153,8 @@ class Dashboard:
                    Column("Year", width=0.6), Column("Rec.", width=0.5), Column("Status", width=1.1),
                    Column("An earlier one was marked completed", width=1.3)],
                   [[r["label"], r["reviews"], r["review_title"], r["year"] or "", r["number"], r["status_label"],
-                    "Yes" if r["completed_before"] else ""] for r in self.recurring], landscape=True),
+                    "Yes" if r["completed_before"] else ""] for r in self.recurring], landscape=True,
+                  sheet="Recurring recommendations"),
         ]
 
 

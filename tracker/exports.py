@@ -68,9 +68,9 @@ def to_csv_zip(dashboard: Dashboard) -> bytes:
 
 # ---- XLSX ---------------------------------------------------------------------------------
 
-def sheet_name(title: str) -> str:
-    """A worksheet name from a table title: Excel allows 31 characters and no []:*?/\\."""
-    return title.translate(_SHEET_FORBIDDEN).strip()[:31]
+def sheet_name(table: Table) -> str:
+    """A worksheet name for a table: Excel allows 31 characters and no []:*?/\\."""
+    return (table.sheet or table.title).translate(_SHEET_FORBIDDEN).strip()[:31]
 
 
 def _xlsx_value(value: object, kind: str) -> object:
@@ -91,7 +91,7 @@ def to_xlsx(dashboard: Dashboard) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for table in dashboard.tables():
-        sheet = book.create_sheet(sheet_name(table.title))
+        sheet = book.create_sheet(sheet_name(table))
         sheet.append(table.headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
