@@ -5,7 +5,7 @@ Results are read as the app shows them (relevance order, facets on) and reduced 
 which distinct reviews first appear. A query succeeds when a review of its highest grade is among
 the first three reviews; nDCG@10 uses the grades as gains over the first ten reviews.
 
-    .venv/bin/python benchmarks/search_relevance.py [--db data/reviews.db] [--set tune|held-out|all] [-v]
+    .venv/bin/python benchmarks/search_relevance.py [--db data/reviews.db] [--set tune|held-out|held-out-2|held-out-3|all] [-v]
 
 The index is built fresh from the database into a temporary folder, so the figure always measures
 the code as it is. The last line printed is
@@ -64,10 +64,13 @@ def score(service: SearchService, queries: list[dict], verbose: bool = False) ->
             "zero_results": zero}
 
 
+SETS = ("tune", "held-out", "held-out-2", "held-out-3")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", default=str(ROOT / "data" / "reviews.db"))
-    ap.add_argument("--set", choices=("tune", "held-out", "held-out-2", "all"), default="all")
+    ap.add_argument("--set", choices=(*SETS, "all"), default="all")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every query that misses")
     args = ap.parse_args(argv)
     queries = yaml.safe_load(JUDGEMENTS.read_text(encoding="utf-8"))["queries"]
@@ -76,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
         service = SearchService(Path(tmp) / "index")
         try:
             if args.set == "all":
-                for name in ("tune", "held-out", "held-out-2"):
+                for name in SETS:
                     part = score(service, [q for q in queries if q["set"] == name], verbose=args.verbose)
                     print(f"{name}: " + " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                                                  for k, v in part.items()))

@@ -54,6 +54,7 @@ class Unit:
     tag_query: wq.Query | None = None
     words: list[str] = field(default_factory=list)
     question: bool = False
+    splittable: bool = False  # one unquoted run of several words: relaxation may take them one by one
 
     @property
     def either(self) -> wq.Query:
@@ -241,7 +242,29 @@ def _unit(group: list[tuple[Item, wq.Query]], synonyms: Synonyms | None) -> Unit
             words += [w.lower() for w in _WORD.findall(item.text)]
     question = (synonyms is not None and len(group) == 1 and group[0][0].kind == "word"
                 and group[0][0].text.lower() in synonyms.question_words)
-    return Unit(literal, tags, _tag_query(tags), words, question)
+    splittable = (len(group) == 1 and group[0][0].kind in ("syn", "phrase") and not group[0][0].quoted
+                  and len(words) > 1)
+    return Unit(literal, tags, _tag_query(tags), words, question, splittable)
+
+
+def relaxed_units(parsed: Parsed) -> list[Unit]:
+    """The units, plus each word of an unquoted multi-word run as a unit of its own.
+
+    A query that is one concept run ("adult mental health services") is a single unit, so it
+    could not be relaxed at all; its words one by one can be, and a record holding more of them
+    ranks higher. Words already typed as units of their own are not counted twice.
+    """
+    seen = {stems(u.words[0]) for u in parsed.units if len(u.words) == 1}
+    extra: list[Unit] = []
+    for unit in parsed.units:
+        if not unit.splittable:
+            continue
+        for word in unit.words:
+            form = stems(word)
+            if form and form not in seen:
+                seen.add(form)
+                extra.append(Unit(_terms(form), words=[word]))
+    return parsed.units + extra
 
 
 def _plain(text: str) -> Parsed:

@@ -24,7 +24,7 @@ from whoosh.spelling import ListCorrector
 
 from search_index import matching, store, synonyms
 from search_index.facets import FacetCache
-from search_index.query import Parsed, only_fields, parse
+from search_index.query import Parsed, only_fields, parse, relaxed_units
 from search_index.records import hit_title
 from search_index.snippets import snippet
 from search_index.synonyms import stems
@@ -290,12 +290,18 @@ class SearchService:
         """The matching documents in rank tiers, from posting sets (no scoring yet).
 
         1. every unit found literally; 2. every unit found literally or through the theme or
-        agency it names; 3. (when 1 and 2 hold fewer than FEW) any unit, more units first.
+        agency it names; 3. (when 1 and 2 hold fewer than FEW) any unit, more units first; when 1 and 2 are
+        empty, each word of a multi-word run counts as a unit too.
         """
         searcher, cache, postings = opened.searcher(), opened.facets, opened.postings
-        literal = [matching.docs(u.literal, searcher, postings) for u in parsed.units]
-        tagged = [frozenset().union(*(cache.sets.get(fld, {}).get(slug, frozenset()) for fld, slug in u.tags))
-                  for u in parsed.units]
+
+        def found(units: list) -> tuple[list[frozenset[int]], list[frozenset[int]]]:
+            literal = [matching.docs(u.literal, searcher, postings) for u in units]
+            tagged = [frozenset().union(*(cache.sets.get(fld, {}).get(slug, frozenset()) for fld, slug in u.tags))
+                      for u in units]
+            return literal, [lit | tag for lit, tag in zip(literal, tagged)]
+
+        literal, either = found(parsed.units)
         excluded = matching.docs(parsed.negative, searcher, postings) if parsed.negative is not None else frozenset()
         keep = allowed if allowed is not None else cache.all_docs
 
@@ -304,20 +310,21 @@ class SearchService:
 
         strict = usable(frozenset.intersection(*literal))
         tiers = [_Tier(parsed.query, strict)]
-        either = [lit | tag for lit, tag in zip(literal, tagged)]
-        if any(tagged):
+        if any(u.tags for u in parsed.units):
             tiers.append(_Tier(parsed.concept, usable(frozenset.intersection(*either)) - strict, cheap=True,
                                literal=literal))
         matched_all = sum(len(t.docs) for t in tiers)
-        if matched_all >= FEW or len(parsed.units) < 2:
+        units = relaxed_units(parsed) if matched_all == 0 else parsed.units  # a run's words: only to avoid nothing
+        if matched_all >= FEW or len(units) < 2:
             return tiers, False, matched_all
+        either += found(units[len(parsed.units):])[1]
         seen = frozenset().union(*(t.docs for t in tiers))
         coord = Counter(d for docs in either for d in docs)
         rest = usable(frozenset(coord)) - seen
         by_level: dict[int, set[int]] = defaultdict(set)
         for docnum in rest:
             by_level[coord[docnum]].add(docnum)
-        relaxed_query = wq.Or([u.either for u in parsed.units])
+        relaxed_query = wq.Or([u.either for u in units])
         if parsed.negative is not None:
             relaxed_query = wq.AndNot(relaxed_query, parsed.negative)
         for level in sorted(by_level, reverse=True):

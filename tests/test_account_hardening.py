@@ -85,3 +85,10 @@ def test_tracker_db_and_secret_key_are_private(tmp_path, monkeypatch):
     monkeypatch.delenv("RLR_SECRET_KEY", raising=False)
     create_app()
     assert stat.S_IMODE((tmp_path / "fresh" / "secret_key").stat().st_mode) == 0o600
+
+
+def test_an_in_memory_tracker_database_leaves_no_file(tmp_path, monkeypatch):
+    """Publishing without a tracker uses `:memory:`; that must not create a file of that name."""
+    monkeypatch.chdir(tmp_path)
+    store.connect(":memory:").close()
+    assert list(tmp_path.iterdir()) == []

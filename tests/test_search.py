@@ -15,7 +15,8 @@ import search_index.build as build_module
 from ingest.load import write_database
 from search_index import SearchService, build_index, store
 from search_index.cli import cli
-from search_index.query import MAX_QUERY_CHARS, clean
+from search_index.query import MAX_QUERY_CHARS, clean, parse, relaxed_units
+from search_index.synonyms import load as load_synonyms
 from tests.sample_data import SAMPLE_RECORDS
 
 # Extra fictional records for what the three sample reviews do not contain.
@@ -519,3 +520,23 @@ def test_ranking_each_side_alone_gives_the_same_order(sample_db_path, tmp_path):
         assert split == whole and any(split.values())
     finally:
         svc.close()
+
+
+def test_a_query_that_is_one_concept_run_is_relaxed_word_by_word(service):
+    """"adult mental health services" is one concept run; no record holds the run, some hold its words."""
+    results = service.search("adult mental health services")
+    assert results.total > 0 and results.closest_only and results.matched_all == 0
+    assert "baby-q-2019-rec-s1" in ids(results)
+    assert service.search('"adult mental health services"').total == 0  # quoted: exactly these words
+
+
+def test_relaxed_units_split_runs_once_and_never_quoted_phrases():
+    synonyms = load_synonyms()
+    run = parse("adult mental health services", synonyms)
+    assert len(run.units) == 1 and run.units[0].splittable
+    extra = relaxed_units(run)[1:]
+    assert [u.words for u in extra] == [["adult"], ["mental"], ["health"], ["services"]]
+    typed_too = parse("adult mental health services health", synonyms)
+    assert [u.words for u in relaxed_units(typed_too)[len(typed_too.units):]] == [["adult"], ["mental"], ["services"]]
+    assert relaxed_units(parse('"adult mental health services"', synonyms)) == parse(
+        '"adult mental health services"', synonyms).units

@@ -120,7 +120,8 @@ def _private_file(path: Path) -> None:
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) the tracker database with the schema in place."""
-    _private_file(Path(path))
+    if str(path) != ":memory:":  # an in-memory database is no file to protect
+        _private_file(Path(path))
     conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
