@@ -4,7 +4,9 @@ The complaint heard most about case reviews is that they keep recommending the s
 module finds those repeats, for recommendations and (separately) learning points, in a way a person
 can check. Similarity is TF-IDF over stemmed words and word pairs, with the phrasing of
 recommendations left out (the rules are data: ingest/recurring.yml), so "the partnership should
-ensure that all agencies" counts for nothing and "multi-agency chronology" counts a lot. Items from
+ensure that all agencies" counts for nothing and "multi-agency chronology" counts a lot. A paraphrase table in the same file lets one practice phrase
+worded different ways ("seen alone", "away from parents") count as one term, named in the
+explanation. Items from
 different reviews are linked when similar enough (a little less is enough when they share a theme or
 an addressee); links are merged into groups centre by centre, so one loose link cannot chain
 unrelated asks together. A person's corrections (`reviews/recurring-corrections.yml`) split or join
@@ -32,6 +34,7 @@ CORRECTIONS_FILE = "recurring-corrections.yml"
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CHUNK = 2048
 THEME_TOKEN = "zztheme"  # an item's themes join its words as tokens no text contains
+CONCEPT_TOKEN = "zzsame"  # one practice phrase of the paraphrase table, worded any of its ways
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,23 @@ class Rules:
     max_df_share: float = 0.02
     max_df_floor: int = 200
     min_shared_words: int = 2
+    # (label, ways of saying it as tuples of word stems), from the `paraphrases` table
+    paraphrases: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+    paraphrase_weight: int = 1
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(text.lower().replace("-", " "))]
+
+
+def _paraphrases(table: dict) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+    """`label: [phrase, ...]` -> (label, phrases as stem tuples); a label with no phrase is an error."""
+    out = []
+    for label, phrases in table.items():
+        if not isinstance(phrases, list) or not phrases:
+            raise ValueError(f"paraphrase {label!r} needs a list of phrases")
+        out.append((str(label), tuple(tuple(_stems(str(p))) for p in phrases if _stems(str(p)))))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
@@ -60,6 +80,8 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             explain_phrases=int(data["explain_phrases"]),
             max_df_share=float(data.get("max_df_share", 0.02)), max_df_floor=int(data.get("max_df_floor", 200)),
             min_shared_words=int(data.get("min_shared_words", 2)),
+            paraphrases=_paraphrases(data.get("paraphrases") or {}),
+            paraphrase_weight=int(data.get("paraphrase_weight", 1)),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         raise InvalidSource(path, f"is not a valid recurring-learning rules file ({type(exc).__name__})") from None
@@ -128,8 +150,27 @@ class Analyzer:
     def __init__(self, rules: Rules):
         self.skip = rules.boilerplate | ENGLISH_STOP_WORDS
         self.surface: dict[str, Counter] = defaultdict(Counter)
+        self.labels = {f"{CONCEPT_TOKEN}{n}": label for n, (label, _) in enumerate(rules.paraphrases)}
+        self.weight = rules.paraphrase_weight
+        self.starts: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for n, (_, phrases) in enumerate(rules.paraphrases):
+            for phrase in phrases:
+                self.starts[phrase[0]].append((phrase, f"{CONCEPT_TOKEN}{n}"))
+
+    def concepts(self, text: str) -> list[str]:
+        """The paraphrase-table entries the text says in any of their ways, once each, in order."""
+        if not self.starts:
+            return []
+        stems = _stems(text)
+        found: dict[str, None] = {}
+        for k, s in enumerate(stems):
+            for phrase, token in self.starts.get(s, ()):
+                if tuple(stems[k:k + len(phrase)]) == phrase:
+                    found[token] = None
+        return list(found)
 
     def __call__(self, text: str) -> list[str]:
+        concepts = [t for t in self.concepts(text) for _ in range(self.weight)]
         words = [w for w in _WORD.findall(text.lower().replace("-", " ")) if w not in self.skip and len(w) > 1]
         themes = [w for w in words if w.startswith(THEME_TOKEN)]
         words = [w for w in words if not w.startswith(THEME_TOKEN)]
@@ -138,9 +179,11 @@ class Analyzer:
             s = stem(w)
             self.surface[s][w] += 1
             stems.append(s)
-        return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:])] + themes
+        return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:])] + themes + concepts
 
     def readable(self, term: str) -> str:
+        if term in self.labels:
+            return self.labels[term]
         return " ".join(self.surface[s].most_common(1)[0][0] if self.surface[s] else s for s in term.split())
 
 
@@ -210,7 +253,7 @@ def group(items: list[Item], rules: Rules | None = None, corrections: Correction
     rows = [dict(zip(x.indices[x.indptr[n]:x.indptr[n + 1]].tolist(), x.data[x.indptr[n]:x.indptr[n + 1]].tolist()))
             for n in range(x.shape[0])]
     terms = vectorizer.get_feature_names_out()
-    single = {n for n, t in enumerate(terms) if " " not in t and not t.startswith(THEME_TOKEN)}
+    single = {n for n, t in enumerate(terms) if " " not in t and not t.startswith(THEME_TOKEN)}  # and concepts
     words = [{t for t in row if t in single} for row in rows]
     index = {it.id: n for n, it in enumerate(items)}
     parent = list(range(len(items)))
