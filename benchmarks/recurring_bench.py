@@ -109,15 +109,40 @@ _TAIL = ["", " within six months", " and report progress", " across the county",
 
 
 def national_corpus(n: int, seed: int = 7) -> list[Item]:
+    return national_corpus_labelled(n, seed)[0]
+
+
+def national_corpus_labelled(n: int, seed: int = 7) -> tuple[list[Item], list[tuple[str, str]]]:
+    """The corpus and, for each item, the (aspect, topic) it was built from: its ask."""
     rng = random.Random(seed)
-    items = []
+    items, asks = [], []
     per_review = 40
     for k in range(n):
         review = k // per_review
-        text = (f"{rng.choice(_WHO)} {rng.choice(_HOW)} {rng.choice(_ASPECTS)} {rng.choice(_TOPICS)}"
-                f"{rng.choice(_TAIL)}.")
+        who, how, aspect, topic = rng.choice(_WHO), rng.choice(_HOW), rng.choice(_ASPECTS), rng.choice(_TOPICS)
+        text = f"{who} {how} {aspect} {topic}{rng.choice(_TAIL)}."
         items.append(Item(f"r{review}-rec-{k % per_review}", f"r{review}", text, (), (), 2013 + review % 12))
-    return items
+        asks.append((aspect, topic))
+    return items, asks
+
+
+def corpus_pairs(items: list[Item], asks: list[tuple[str, str]], count: int = 2000, seed: int = 11):
+    """Labelled pairs from the generated corpus, items of different reviews: `count` with the same
+    aspect and topic (same ask) and `count` with the same topic but another aspect (a near miss:
+    "train staff on safer sleep" is not "audit practice on safer sleep")."""
+    rng = random.Random(seed)
+    by_topic: dict[str, list[int]] = {}
+    for n, (_, topic) in enumerate(asks):
+        by_topic.setdefault(topic, []).append(n)
+    same, near = [], []
+    topics = sorted(by_topic)
+    while len(same) < count or len(near) < count:
+        a, b = rng.sample(by_topic[rng.choice(topics)], 2)
+        if items[a].review_id == items[b].review_id:
+            continue
+        pair = (items[a].id, items[b].id, asks[a] == asks[b], "corpus")
+        (same if pair[2] else near).append(pair)
+    return same[:count] + near[:count]
 
 
 def main() -> None:
@@ -132,10 +157,14 @@ def main() -> None:
         bp, br = score(base, subset)
         print(f"{name}: pairs={len(subset)} precision={p:.3f} recall={r:.3f} "
               f"(baseline same theme and addressee: precision={bp:.3f} recall={br:.3f})")
-    corpus = national_corpus(args.n)
+    corpus, asks = national_corpus_labelled(args.n)
     start = time.perf_counter()
     groups = group(corpus)
     seconds = time.perf_counter() - start
+    where = {m.id: g.id for g in groups for m in g.members}
+    cp, cr = score(lambda a, b: a in where and where.get(a) == where.get(b), corpus_pairs(corpus, asks))
+    print(f"corpus (generated, same aspect and topic = same ask; not in the last line): pairs=4000 "
+          f"precision={cp:.3f} recall={cr:.3f}")
     print(f"national corpus: {len(corpus)} recommendations in {len(corpus) // 40} reviews -> "
           f"{len(groups)} recurring groups, largest {max((len(g.members) for g in groups), default=0)}")
     precision, recall = score(predict, pairs)

@@ -195,3 +195,15 @@ def test_a_review_briefing_says_what_was_recommended_before(site):
     why = review_briefing(conn, "beta-2021").sections[1].items
     assert why[0].startswith("Recommended before: another review (since 2016) asked for much the same as "
                              "recommendation 4")
+
+
+def test_the_generated_corpus_pairs_hold_same_asks_and_near_misses_from_different_reviews():
+    from recurring_bench import corpus_pairs, national_corpus_labelled
+
+    corpus, asks = national_corpus_labelled(800)
+    pairs = corpus_pairs(corpus, asks, count=50)
+    review_of = {it.id: it.review_id for it in corpus}
+    ask_of = {it.id: ask for it, ask in zip(corpus, asks)}
+    assert sum(p[2] for p in pairs) == 50 and sum(not p[2] for p in pairs) == 50
+    assert all(review_of[a] != review_of[b] and (ask_of[a] == ask_of[b]) == same for a, b, same, _ in pairs)
+    assert all(ask_of[a][1] == ask_of[b][1] for a, b, _, _ in pairs)  # near misses share the topic
