@@ -49,11 +49,11 @@ def labelled(path: Path = PAIRS_FILE) -> tuple[list[Item], list[tuple[str, str, 
     return items, pairs
 
 
-SETS = ("tune", "held-out", "held-out-2")
+SETS = ("tune", "held-out", "held-out-2", "held-out-3")
 
 
 def _near_miss_set(left: str, right: str) -> str:
-    """A near miss counts in the newest set either side belongs to (held-out-2 over held-out over tune),
+    """A near miss counts in the newest set either side belongs to (the later in SETS),
     so a set written later is scored on its own asks and on how they stay apart from the older ones."""
     return max(left, right, key=SETS.index)
 
