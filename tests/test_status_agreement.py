@@ -152,3 +152,27 @@ def test_actions_added_in_the_tracker_read_the_same_in_the_open_data(site):
     assert overdue["child-t-2022-act-t1"][4] == "Train custody nurses to spot exploitation"
     assert overdue["child-t-2022-act-t1"][2] == "child-t-2022"
     assert all(r[4] for r in overdue.values())  # no action without its words
+
+
+def test_public_pages_load_the_tracker_once_until_it_changes(reviews_db_path, tmp_path, monkeypatch):
+    """Review and recommendation pages share one loaded tracker; a saved change is seen at once."""
+    from tracker import state as state_mod
+    from tracker import store, users
+
+    app = make_app(reviews_db_path, tmp_path)
+    conn = store.connect(app.config["TRACKER_DATABASE"])
+    users.create_user(conn, "ann", "admin", "correct horse battery staple")
+    conn.close()
+    loads = []
+    real_load = state_mod.load
+    monkeypatch.setattr(state_mod, "load", lambda *a: loads.append(1) or real_load(*a))
+    visitor = app.test_client()
+    for url in ("/reviews/child-t-2022", "/recommendations/child-t-2022-rec-1",
+                "/recommendations/child-t-2022-rec-2", "/reviews/child-t-2022"):
+        assert visitor.get(url).status_code == 200
+    assert len(loads) == 1
+    url, form = CHANGES[0]
+    assert signed_in(app, "ann").post(url, data=form).status_code == 302
+    loads.clear()
+    page = visitor.get("/recommendations/child-t-2022-rec-1").text
+    assert len(loads) == 1 and "Accepted" in page

@@ -21,15 +21,16 @@ def _today(today: date | None) -> date:
 
 
 def recommendation_statuses(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection,
-                            today: date | None = None) -> dict[str, dict]:
+                            today: date | None = None, loaded: state_mod.TrackerState | None = None) -> dict[str, dict]:
     """rec id -> response, status, brag, target_date, updated, for every current recommendation."""
-    rec_rows, _ = export_rows(tracker_conn, reviews_conn, today)
+    rec_rows, _ = export_rows(tracker_conn, reviews_conn, today, loaded)
     return {row.pop("recommendation_id"): row for row in rec_rows}
 
 
-def search_statuses(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection) -> dict[str, str]:
+def search_statuses(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection,
+                    loaded: state_mod.TrackerState | None = None) -> dict[str, str]:
     """Search document id -> status: each recommendation's public status and each action's."""
-    loaded = state_mod.load(tracker_conn, reviews_conn)
+    loaded = loaded or state_mod.load(tracker_conn, reviews_conn)
     out = {rec_id: rec.status() for rec_id, rec in loaded.recommendations.items()}
     for action in loaded.all_actions():
         status = statuses.action_status(action.delivery, action.assurance)
@@ -39,13 +40,14 @@ def search_statuses(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Conn
 
 
 def public_timeline(tracker_conn: sqlite3.Connection, rec_id: str,
-                    reviews_conn: sqlite3.Connection | None = None) -> list[dict]:
+                    reviews_conn: sqlite3.Connection | None = None,
+                    loaded: state_mod.TrackerState | None = None) -> list[dict]:
     """Dated public changes in words, newest first; with reviews_conn, changes made under aliased old
     ids too, and each action named by its agency and text ("Police action: Audit of ...")."""
     ids, names = [rec_id], {}
     if reviews_conn is not None:
         ids = state_mod.old_ids_for(rec_id, state_mod.aliases(reviews_conn))
-        loaded = state_mod.load(tracker_conn, reviews_conn)
+        loaded = loaded or state_mod.load(tracker_conn, reviews_conn)
         names = {a.action_id: loaded.action_name(a) for a in loaded.all_actions(include_orphans=True)}
     out = []
     for row in store.history(tracker_conn, ids):
@@ -68,10 +70,11 @@ def public_timeline(tracker_conn: sqlite3.Connection, rec_id: str,
 
 
 def action_states(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection, rec_id: str,
-                  include_private: bool = False, today: date | None = None) -> list[dict]:
+                  include_private: bool = False, today: date | None = None,
+                  loaded: state_mod.TrackerState | None = None) -> list[dict]:
     """The current state of each action on a recommendation (orphaned ones only with include_private)."""
     today = _today(today)
-    loaded = state_mod.load(tracker_conn, reviews_conn)
+    loaded = loaded or state_mod.load(tracker_conn, reviews_conn)
     rec = loaded.recommendations.get(rec_id)
     if rec is None:
         return []
@@ -105,6 +108,9 @@ def _action_row(a: state_mod.ActionState, today: date) -> dict:
 
 
 def export_rows(tracker_conn: sqlite3.Connection, reviews_conn: sqlite3.Connection,
-                today: date | None = None) -> tuple[list[dict], list[dict]]:
-    """(recommendation_status rows, action_status rows) with exactly public.db's columns."""
-    return _export(state_mod.load(tracker_conn, reviews_conn), _today(today))
+                today: date | None = None, loaded: state_mod.TrackerState | None = None
+                ) -> tuple[list[dict], list[dict]]:
+    """(recommendation_status rows, action_status rows) with exactly public.db's columns.
+
+    `loaded`: a tracker state the caller already holds (the site keeps one until the data changes)."""
+    return _export(loaded or state_mod.load(tracker_conn, reviews_conn), _today(today))

@@ -72,7 +72,7 @@ def _safe_snippet(hit: dict) -> Markup:
 
 def _status_snapshot() -> tuple[dict[str, dict], dict[str, dict]]:
     """(rec id -> status row, action id -> status row) from one tracker load."""
-    rec_rows, action_rows = tracker_public.export_rows(get_tracker_db(), get_db())
+    rec_rows, action_rows = tracker_public.export_rows(get_tracker_db(), get_db(), loaded=search_statuses.tracker_state())
     today = date.today()
     actions = {}
     for row in action_rows:
@@ -286,14 +286,15 @@ def recommendation(rec_id: str):
             return redirect(url_for("public.recommendation", rec_id=target), code=301)
         abort(404, description="There is no recommendation with that id.")
     tracker_conn = get_tracker_db()
-    all_statuses = tracker_public.recommendation_statuses(tracker_conn, conn)
+    loaded = search_statuses.tracker_state()
+    all_statuses = tracker_public.recommendation_statuses(tracker_conn, conn, loaded=loaded)
     status = all_statuses.get(rec_id, {})
     related = [h for h in search_service().related("recommendation", rec_id, limit=5)
                if h.get("review_id") != item["review_id"]]
     return render_template(
         "recommendation.html", rec=item, vocab=queries.vocabulary(conn), status=status,
-        timeline=tracker_public.public_timeline(tracker_conn, rec_id, conn),
-        actions=tracker_public.action_states(tracker_conn, conn, rec_id), related=related,
+        timeline=tracker_public.public_timeline(tracker_conn, rec_id, conn, loaded=loaded),
+        actions=tracker_public.action_states(tracker_conn, conn, rec_id, loaded=loaded), related=related,
         recurring=queries.recurring_for(conn, rec_id), statuses=all_statuses,
     )
 
