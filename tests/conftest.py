@@ -7,6 +7,9 @@ import pytest
 from hypothesis import settings
 
 from ingest.load import write_database
+from tests.intake_support import make_site, signed_in
+from tests.opendata_support import build_public_db
+from tests.pages_support import build_pages_data
 from tests.sample_data import SAMPLE_RECORDS
 from tests.tracker_support import PASSWORD, USERS, make_app
 from tracker import store, users
@@ -68,3 +71,29 @@ def tracker_conn(tracker_app):
     conn = store.connect(tracker_app.config["TRACKER_DATABASE"])
     yield conn
     conn.close()
+
+
+# ---- shared by several modules (a module may define its own fixture of the same name) ----------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The public pages' data: samples + the hostile record, database and index, built once per module."""
+    return build_pages_data(tmp_path_factory.mktemp("pages"))
+
+
+@pytest.fixture(scope="module")
+def public_db(tmp_path_factory):
+    """The open data database (samples + one extra review, a tracker with private notes), once per module."""
+    return build_public_db(tmp_path_factory.mktemp("datasette"))
+
+
+@pytest.fixture
+def site(tmp_path):
+    """An intake site over two bundled reviews, for the browser intake tests."""
+    return make_site(tmp_path)
+
+
+@pytest.fixture
+def admin(site):
+    """The intake site's administrator, signed in."""
+    return signed_in(site, "ann")

@@ -134,3 +134,20 @@ def datasette(public_db: Path, port: int):
                 proc.wait()
 
     return running()
+
+
+RECS = ["Children's social care should make sure that every assessment of neglect records the child's own view.",
+        "The police should share information about domestic abuse incidents with schools the next working day.",
+        "GPs should follow up every child who is not brought to two or more appointments in a row."]
+
+
+def new_draft(admin, **changes) -> str:
+    response = admin.post("/intake/new", data={**NEW_REVIEW, **changes})
+    assert response.status_code == 302, response.text
+    return response.headers["Location"].rsplit("/", 1)[-1]
+
+
+def upload(admin, draft_id, path: Path, role="published-report", name=None):
+    with open(path, "rb") as fh:
+        return admin.post(f"/intake/{draft_id}/upload", data={"role": role, "document": (fh, name or path.name)},
+                          content_type="multipart/form-data")

@@ -8,7 +8,7 @@ import pytest
 
 from briefings import uses
 from tests.tracker_support import make_app, signed_in
-from tracker import store, users
+from tracker import store
 
 URL = "/briefings/review/child-t-2022"
 

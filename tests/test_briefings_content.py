@@ -10,7 +10,6 @@ from briefings import questions
 from briefings.content import (
     BUDGETS, SUMMARY_LABEL, TITLES, BriefingNotFound, human_date, review_briefing, theme_briefing,
 )
-from briefings import learning
 from briefings.text import REST_NOTE, fit_items, word_count
 from ingest.load import vocabulary_rows, write_database
 from tests.briefing_data import long_records, shared_theme_records

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.browser_support import browser_fixture, live_server
-from tests.test_pages import built, make_app  # noqa: F401  (module fixture reused)
+from tests.pages_support import make_app
 
 pytestmark = pytest.mark.browser
 browser = browser_fixture

@@ -2,7 +2,6 @@
 stripped when exports write text stored before the check existed."""
 from __future__ import annotations
 
-import csv
 import zipfile
 import io
 
@@ -11,7 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from core.text import control_message, export_cell, find_control, strip_control
-from tests.tracker_support import action_row, signed_in
+from tests.tracker_support import signed_in
 from tracker import store
 
 CONTROLS = ["\x01", "\x0b", "\x0c", "\x1f", "\x7f", "\x85"]

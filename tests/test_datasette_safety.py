@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_datasette import DATABASE, ROOT, free_port, public_db  # noqa: F401
+from tests.opendata_support import DATABASE, ROOT, free_port
 
 FORMULAS = ["=HYPERLINK(\"http://x.example\",\"click\")", "+1+2", "-2+3", "@SUM(A1)", "=1+1"]
 

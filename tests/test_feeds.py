@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from ingest.load import write_database
 from search_index import build_index
 from tests.sample_data import SAMPLE_RECORDS, SOURCE
-from tests.test_pages import HOSTILE, make_app
+from tests.pages_support import HOSTILE, make_app
 
 UNREAD = {
     "id": "unread-2025", "title": "Learning review on neglect (not found)", "subject": "Not known",

@@ -2,42 +2,13 @@
 preview and corrections, publish, withdraw; and every refusal (role, CSRF, bad file)."""
 from __future__ import annotations
 
-import io
 import sqlite3
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.docgen import make_report_pdf
-from tests.intake_support import NEW_REVIEW, PLAN_ROWS, make_action_plan_docx, make_site, signed_in
-
-RECS = ["Children's social care should make sure that every assessment of neglect records the child's own view.",
-        "The police should share information about domestic abuse incidents with schools the next working day.",
-        "GPs should follow up every child who is not brought to two or more appointments in a row."]
-
-
-@pytest.fixture
-def site(tmp_path):
-    return make_site(tmp_path)
-
-
-@pytest.fixture
-def admin(site):
-    return signed_in(site, "ann")
-
-
-def new_draft(admin, **changes) -> str:
-    response = admin.post("/intake/new", data={**NEW_REVIEW, **changes})
-    assert response.status_code == 302, response.text
-    return response.headers["Location"].rsplit("/", 1)[-1]
-
-
-def upload(admin, draft_id, path: Path, role="published-report", name=None):
-    with open(path, "rb") as fh:
-        return admin.post(f"/intake/{draft_id}/upload", data={"role": role, "document": (fh, name or path.name)},
-                          content_type="multipart/form-data")
-
+from tests.intake_support import NEW_REVIEW, PLAN_ROWS, RECS, make_action_plan_docx, new_draft, upload
 
 def test_new_review_form_proposes_the_id_and_validates(admin, site):
     response = admin.post("/intake/new", data={**NEW_REVIEW, "title": "", "month": "13", "year": "22"})

@@ -10,7 +10,7 @@ import yaml
 
 from intake import publishing, store
 from tests.docgen import make_report_pdf
-from tests.test_intake import RECS, admin, new_draft, site, upload  # noqa: F401 (fixtures)
+from tests.intake_support import RECS, new_draft, upload
 from tracker import store as tracker_store
 
 

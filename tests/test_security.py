@@ -377,7 +377,7 @@ def test_sql_injection_through_post_fields(app, env):
     client = app.test_client()
     for payload in SQLI:
         assert sign_in(client, payload, payload).status_code in (400, 401)
-        assert sign_in(client, f"ann' --").status_code in (400, 401)
+        assert sign_in(client, "ann' --").status_code in (400, 401)
     assert fingerprint(env["db"]) == before
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
 
 from tests.tracker_support import action_row, audit_count, signed_in
 from tracker import public

@@ -12,7 +12,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, 
 from wtforms import SelectChoice
 
 from core import status as statuses
-from tracker import changes, dashboard, exports, labels, permissions, public, store
+from tracker import changes, dashboard, exports, labels, permissions, store
 from tracker import state as state_mod
 from views import published
 from views.auth import login_required
