@@ -55,6 +55,7 @@ class Unit:
     words: list[str] = field(default_factory=list)
     question: bool = False
     splittable: bool = False  # one unquoted run of several words: relaxation may take them one by one
+    own: wq.Query | None = None  # the typed words alone, when `literal` also holds their equivalents
 
     @property
     def either(self) -> wq.Query:
@@ -244,7 +245,21 @@ def _unit(group: list[tuple[Item, wq.Query]], synonyms: Synonyms | None) -> Unit
                 and group[0][0].text.lower() in synonyms.question_words)
     splittable = (len(group) == 1 and group[0][0].kind in ("syn", "phrase") and not group[0][0].quoted
                   and len(words) > 1)
-    return Unit(literal, tags, _tag_query(tags), words, question, splittable)
+    return Unit(literal, tags, _tag_query(tags), words, question, splittable, _own(group))
+
+
+def _own(group: list[tuple[Item, wq.Query]]) -> wq.Query | None:
+    """What the typed words find by themselves, for a lone synonym item with other forms: what
+    was typed ranks above what is only equivalent to it ("manslaughter" before "died")."""
+    if len(group) != 1 or group[0][0].kind != "syn":
+        return None
+    item = group[0][0]
+    typed = stems(item.text)
+    if not typed or item.forms <= {typed}:
+        return None
+    if item.loose and len(typed) > 1:
+        return wq.And([_terms((word,)) for word in typed])
+    return _terms(typed)
 
 
 def relaxed_units(parsed: Parsed) -> list[Unit]:

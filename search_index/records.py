@@ -9,7 +9,9 @@ service gets them at query time (`SearchService.search(statuses=...)`).
 URLs: `/reviews/<id>`, `/recommendations/<id>`, `/reviews/<review-id>#lp-<n>`,
 `/reviews/<review-id>#action-<action-id>`, `/reviews/<review-id>/documents/<file>#p-<seq>`.
 Paragraphs and learning points inherit their review's themes when they have none of their own;
-actions inherit their recommendation's themes.
+actions inherit their recommendation's themes. A review's content is its summary followed by its
+sourced facts: the review page shows both, and a fact (who set up a team, what a parent was
+convicted of) is often the only place a name or a word people search for appears.
 """
 from __future__ import annotations
 
@@ -72,6 +74,17 @@ def read_records(db_path: str | Path, review_ids: Collection[str] | None = None)
         conn.close()
 
 
+def _review_facts(conn: sqlite3.Connection, where: str, params: dict) -> dict[str, list[str]]:
+    """review id -> its facts' text, in order (an older database without the table: none)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'facts'").fetchone():
+        return {}
+    out: dict[str, list[str]] = defaultdict(list)
+    for review_id, fact in conn.execute("SELECT review_id, fact FROM facts" + where + " ORDER BY rowid", params):
+        if fact:
+            out[review_id].append(fact.strip())
+    return out
+
+
 def _records(conn: sqlite3.Connection, review_ids: Collection[str] | None = None) -> Iterator[dict]:
     only = {"only": json.dumps(sorted(review_ids)) if review_ids is not None else None}
 
@@ -86,6 +99,7 @@ def _records(conn: sqlite3.Connection, review_ids: Collection[str] | None = None
         JOIN recommendations r ON r.id = a.recommendation_id ORDER BY r.rowid, a.rowid""")
     reviews = {row["id"]: row for row in conn.execute("SELECT * FROM reviews" + within("id"), only)}
     agency_names = dict(conn.execute("SELECT slug, name FROM agencies").fetchall())
+    facts = _review_facts(conn, within("review_id"), only)
 
     def base(review_id: str) -> dict:
         review = reviews.get(review_id)
@@ -103,7 +117,8 @@ def _records(conn: sqlite3.Connection, review_ids: Collection[str] | None = None
         yield {
             **base(rid), "kind": "review", "id": rid, "title": row["title"] or rid,
             "heading": " ".join(filter(None, [row["title"], row["subject"]])),
-            "content": row["summary"] or "", "url": f"/reviews/{quote(rid)}",
+            "content": "\n\n".join(filter(None, [row["summary"], *facts.get(rid, [])])),
+            "url": f"/reviews/{quote(rid)}",
             "agencies": list(review_agencies.get(rid, [])),
         }
     for row in conn.execute("SELECT * FROM learning_points" + within("review_id") + " ORDER BY review_id, seq", only):

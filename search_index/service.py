@@ -289,7 +289,8 @@ class SearchService:
     def _tiers(opened: _Opened, parsed: Parsed, allowed) -> tuple[list[_Tier], bool, int]:
         """The matching documents in rank tiers, from posting sets (no scoring yet).
 
-        1. every unit found literally; 2. every unit found literally or through the theme or
+        1. every unit found literally (as typed first, then through equivalents only); 2. every
+        unit found literally or through the theme or
         agency it names; 3. (when 1 and 2 hold fewer than FEW) any unit, more units first; when 1 and 2 are
         empty, each word of a multi-word run counts as a unit too.
         """
@@ -309,7 +310,11 @@ class SearchService:
             return (docs & keep) - excluded
 
         strict = usable(frozenset.intersection(*literal))
-        tiers = [_Tier(parsed.query, strict)]
+        own = frozenset.intersection(*(lit if u.own is None else matching.docs(u.own, searcher, postings)
+                                       for u, lit in zip(parsed.units, literal)))
+        # what was typed, then what holds only its equivalents: both contain every unit
+        tiers = [_Tier(parsed.query, docs) for docs in (strict & own, strict - own) if docs] or \
+            [_Tier(parsed.query, strict)]
         if any(u.tags for u in parsed.units):
             tiers.append(_Tier(parsed.concept, usable(frozenset.intersection(*either)) - strict, cheap=True,
                                literal=literal))
