@@ -16,6 +16,10 @@ writes it as HTML, Markdown, plain text, DOCX (Word numbering, merged table cell
           # a recommendation's expected text is its text followed by its sub-items' texts
       - table: {rows: [[...]], merge: [[first_row, column, last_row]]}
       - chrome: true                # html: site navigation, cookie banner and footer around the body
+      - raw: "text"                 # txt/md: written verbatim (page headers, hyphenation, as PDF-to-text
+                                    # tools leave them); html: inserted as markup; label it with `recs`/`lps`
+      - page_break: true            # pdf: start a new page
+      - {p: ..., split: 2}          # pdf: put only the first 2 lines on this page (also on list items)
     recs: [{text, agencies, themes}]   # expectations not tied to one block (semicolon lists, tables)
     lps: [text]
 """
@@ -135,6 +139,8 @@ def write_html(spec: dict, path: Path) -> Path:
                 body.append(f"<h{level}>{escape(block[f'h{level}'])}</h{level}>")
         if "p" in block:
             body.append(f"<p>{escape(block['p'])}</p>")
+        elif "raw" in block:
+            body.append(block["raw"])
         elif "list" in block:
             _html_list(block["list"], body)
         elif "table" in block:
@@ -178,6 +184,8 @@ def write_text(spec: dict, path: Path, fmt: str) -> Path:
                 out += [("#" * level + " " if fmt == "md" else "") + block[f"h{level}"], ""]
         if "p" in block:
             out += [_wrap(block["p"], width), ""]
+        elif "raw" in block:
+            out += [block["raw"].rstrip("\n"), ""]
         elif "list" in block:
             _text_list(block["list"], out, fmt, width)
         elif "table" in block:
@@ -255,7 +263,11 @@ def write_pdf(spec: dict, path: Path) -> Path:
         style = lst.get("style", "bullet")
         for n, raw in enumerate(lst["items"], 1):
             item = _item(raw)
-            pdf.p(item["text"], label=_label(style, n, "pdf"), indent=indent)
+            if item.get("split"):
+                pdf.pg.paragraph(item["text"], label=_label(style, n, "pdf"), indent=indent,
+                                 lines_on_this_page=item["split"])
+            else:
+                pdf.p(item["text"], label=_label(style, n, "pdf"), indent=indent)
             if item.get("sub"):
                 add_list(item["sub"], indent + 18)
 
@@ -263,12 +275,14 @@ def write_pdf(spec: dict, path: Path) -> Path:
         for level, size in ((1, 18.0), (2, 14.0), (3, 12.0)):
             if f"h{level}" in block:
                 pdf.h(block[f"h{level}"], size)
-        if "p" in block:
+        if "p" in block and block.get("split"):
+            pdf.pg.paragraph(block["p"], lines_on_this_page=block["split"])
+        elif "p" in block:
             pdf.p(block["p"])
         elif "list" in block:
             add_list(block["list"], 0)
         elif "table" in block:
-            pdf.table(block["table"]["rows"])
+            pdf.table(block["table"]["rows"], block["table"].get("widths"))
         elif block.get("page_break"):
             pdf.page()
     return pdf.save(path, spec.get("doc_title", ""), spec.get("author", ""))
