@@ -3,7 +3,8 @@
 Supported: words (all must match), "quoted phrases", `word*` prefixes (3+ letters, matched on
 the unstemmed copy), `OR` between two clauses, `-word` / `NOT word` exclusions, abbreviations and
 equivalent phrases both ways, and runs of words that name a theme or agency (which also find what
-is tagged with it). The parsed query keeps each unit apart so the service can relax it. Everything else (field syntax, brackets, lone operators, stray quotes,
+is tagged with it), "A&E" as one word and a lone letter ("Child M") as itself. The parsed query
+keeps each unit apart so the service can relax it. Everything else (field syntax, brackets, lone operators, stray quotes,
 control characters) is treated as plain words; the query is capped in length and clauses.
 """
 from __future__ import annotations
@@ -24,9 +25,10 @@ PAIR_BOOST = 2.0  # a phrase's pairs: worth a word's match in learning or recomm
 TAG_BOOST = 0.5  # a tag match counts for less than finding the words themselves
 
 _TOKEN = re.compile(r'(?P<neg>-?)"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+)|"')
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_WORD = re.compile(r"\w+(?:['’&]\w+)*")  # "A&E" is one word
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
-_FIELD_PREFIX = re.compile(r"^\w+:+")  # `title:neglect` searches for neglect, `id:*` for nothing
+_FIELD_PREFIX = re.compile(r"^\w+:+")
+_LETTER = re.compile(r"(?i)[b-hj-z]")  # a lone letter other than the words "a" and "I"  # `title:neglect` searches for neglect, `id:*` for nothing
 
 
 @dataclass
@@ -190,6 +192,8 @@ def _clause(item: Item, parsed: Parsed) -> wq.Query | None:
         return wq.Or(alternatives)
     form = stems(item.text)
     if not form:
+        if item.kind == "word" and _LETTER.fullmatch(item.text):
+            return wq.Term("exact", item.text.lower())  # "Child M": the letter names the child
         return None
     parsed.stems.update(form)
     if item.kind == "word":

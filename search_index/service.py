@@ -289,20 +289,20 @@ class SearchService:
     def _tiers(opened: _Opened, parsed: Parsed, allowed) -> tuple[list[_Tier], bool, int]:
         """The matching documents in rank tiers, from posting sets (no scoring yet).
 
-        1. every unit found literally (as typed first, then through equivalents only); 2. every
-        unit found literally or through the theme or
-        agency it names; 3. (when 1 and 2 hold fewer than FEW) any unit, more units first; when 1 and 2 are
-        empty, each word of a multi-word run counts as a unit too.
+        1. every unit found literally (as typed before through equivalents only, and each of those
+        tagged with what the words name first); 2. every unit found literally or through the theme
+        or agency it names; 3. (when 1 and 2 hold fewer than FEW) any unit, more units first; when
+        1 and 2 are empty, each word of a multi-word run counts as a unit too.
         """
         searcher, cache, postings = opened.searcher(), opened.facets, opened.postings
 
-        def found(units: list) -> tuple[list[frozenset[int]], list[frozenset[int]]]:
+        def found(units: list) -> tuple[list[frozenset[int]], list[frozenset[int]], list[frozenset[int]]]:
             literal = [matching.docs(u.literal, searcher, postings) for u in units]
             tagged = [frozenset().union(*(cache.sets.get(fld, {}).get(slug, frozenset()) for fld, slug in u.tags))
                       for u in units]
-            return literal, [lit | tag for lit, tag in zip(literal, tagged)]
+            return literal, [lit | tag for lit, tag in zip(literal, tagged)], tagged
 
-        literal, either = found(parsed.units)
+        literal, either, tags = found(parsed.units)
         excluded = matching.docs(parsed.negative, searcher, postings) if parsed.negative is not None else frozenset()
         keep = allowed if allowed is not None else cache.all_docs
 
@@ -312,9 +312,12 @@ class SearchService:
         strict = usable(frozenset.intersection(*literal))
         own = frozenset.intersection(*(lit if u.own is None else matching.docs(u.own, searcher, postings)
                                        for u, lit in zip(parsed.units, literal)))
-        # what was typed, then what holds only its equivalents: both contain every unit
-        tiers = [_Tier(parsed.query, docs) for docs in (strict & own, strict - own) if docs] or \
-            [_Tier(parsed.query, strict)]
+        # what was typed, then what holds only its equivalents (both contain every unit); within
+        # each, what is also tagged with every theme or agency the words name comes first
+        named = [tag for u, tag in zip(parsed.units, tags) if u.tags]
+        tagged = frozenset.intersection(*named) if named else strict
+        parts = (strict & own & tagged, (strict & own) - tagged, (strict - own) & tagged, strict - own - tagged)
+        tiers = [_Tier(parsed.query, docs) for docs in parts if docs] or [_Tier(parsed.query, strict)]
         if any(u.tags for u in parsed.units):
             tiers.append(_Tier(parsed.concept, usable(frozenset.intersection(*either)) - strict, cheap=True,
                                literal=literal))

@@ -1,8 +1,9 @@
 """The search vocabulary: abbreviations and equivalent phrases (found literally), and the themes
 and agencies a query can name (found through their tags).
 
-Sources: `search_index/concepts.yml`, read here only (abbreviations, equivalents, question words,
-kept as data by people who know the field), and the controlled vocabulary `core/vocabulary.yml`,
+Sources: `search_index/concepts.yml`, read here only (abbreviations, equivalents and what a
+practice phrase finds one way, British/American spellings, question words, kept as data by people
+who know the field), and the controlled vocabulary `core/vocabulary.yml`,
 read through `core.vocab` (each theme's and agency's name and signals name that theme or agency; an abbreviation signal
 paired with a phrase of the same entry whose initials spell it is an abbreviation pair too).
 Forms are compared as tuples of stems (the index analyzer's output), so "child and adolescent
@@ -92,7 +93,8 @@ class Synonyms:
 
     def __init__(self, pairs: dict[str, Iterable[str]], equivalents: Iterable[dict] = (),
                  tags: dict[str, Iterable[Tag]] | None = None, question_words: Iterable[str] = (),
-                 everyday_words: Iterable[str] = (), related_ignore: Iterable[str] = ()):
+                 everyday_words: Iterable[str] = (), related_ignore: Iterable[str] = (),
+                 spelling: Iterable[tuple[str, str]] = ()):
         groups: dict[Form, set[Form]] = defaultdict(set)
         tagged: dict[Form, set[Tag]] = defaultdict(set)
         self.abbreviations: set[Form] = set()
@@ -108,15 +110,25 @@ class Synonyms:
             self.abbreviations.add(key)
             for form in forms:
                 groups[form] |= forms
+        one_way: dict[Form, set[Form]] = defaultdict(set)  # a group's `finds`: looked for, never tagged
+        self._typed: dict[str, set[Form]] = defaultdict(set)  # "A&E": no stems of its own
+        for abbr, phrases in pairs.items():
+            if not stems(abbr):
+                self._typed[abbr.lower()] |= {f for f in map(_form, phrases) if f}
         for group in equivalents:
             words = _strings(group.get("words"))
             forms = {f for f in map(_form, words) if f}
-            group_tags = {(fld, group[key]) for key, fld in (("theme", "theme"), ("agency", "agency"))
-                          if isinstance(group.get(key), str)}
+            finds = {f for f in map(_form, _strings(group.get("finds"))) if f}  # one way only
+            group_tags = _group_tags(group)
             for form in forms:
                 groups[form] |= forms
+                one_way[form] |= finds
                 tagged[form] |= group_tags
             vocabulary.update(w for phrase in words for w in _WORDS.findall(phrase.lower()))
+        for uk, us in spelling:
+            forms = {stems(uk), stems(us)} - {()}
+            for form in forms:
+                groups[form] |= forms
         for phrase, phrase_tags in (tags or {}).items():
             form = _form(phrase)
             if form:
@@ -128,6 +140,8 @@ class Synonyms:
             for alt in alts:
                 if shared:
                     tagged[alt] |= shared
+        for form, finds in one_way.items():
+            groups[form] |= finds
         self._groups = {form: frozenset(alts) for form, alts in groups.items()}
         self._tags = {form: frozenset(t) for form, t in tagged.items() if t}
         self.vocabulary = sorted(w for w in vocabulary if len(w) > 3)
@@ -137,10 +151,18 @@ class Synonyms:
         return form in self.abbreviations and typed.lower() in self.everyday_words and not typed.isupper()
 
     def lookup(self, form: Form, typed: str = "") -> frozenset[Form]:
-        """Equivalent forms (including `form`), or empty; everyday-word abbreviations need capitals."""
+        """Equivalent forms (including `form`), or empty; everyday-word abbreviations need capitals.
+        A word spelt the American or the British way (-ize/-ise, -yze/-yse) finds the other too."""
+        if not form:
+            return frozenset(self._typed.get(typed.lower().strip(), ()))
         if self._everyday(form, typed):
             return frozenset()
-        return self._groups.get(form, frozenset())
+        found = self._groups.get(form)
+        if found is None and len(form) == 1:
+            other = _other_spelling(typed)
+            if other:
+                found = self._groups.get(stems(other), frozenset()) | {form, stems(other)}
+        return found or frozenset()
 
     def tags(self, form: Form, typed: str = "") -> frozenset[Tag]:
         """The (field, slug) tags a form names, or empty."""
@@ -150,6 +172,33 @@ class Synonyms:
 
     def known(self, form: Form, typed: str = "") -> bool:
         return bool(self.lookup(form, typed) or self.tags(form, typed))
+
+
+_ISE = re.compile(r"^([a-z]{3,}[^aeiouw\W])(i|y)([sz])(e|es|ed|ing|ation|ations|er|ers)$")
+# -ise words with no -ize spelling
+_ISE_ONLY = {"supervise", "exercise", "compromise", "surprise", "promise", "premise", "expertise", "franchise",
+             "merchandise", "enterprise", "televise", "improvise", "chastise", "concise", "precise",
+             "circumcise", "treatise", "advertise", "comprise", "despise"}
+
+
+def _other_spelling(typed: str) -> str | None:
+    """The -ise word for an -ize one and back ("organized" / "organised", "analyze" / "analyse");
+    words that are -ise only (supervise, compromise) have no other."""
+    m = _ISE.match(typed.lower().strip())
+    if not m:
+        return None
+    head, vowel, letter, tail = m.groups()
+    if f"{head}{vowel}se" in _ISE_ONLY:
+        return None
+    return f"{head}{vowel}{'s' if letter == 'z' else 'z'}{tail}"
+
+
+def _group_tags(group: dict) -> set[Tag]:
+    """`theme`/`agency` (one slug) or `themes`/`agencies` (several) of a concepts group."""
+    out: set[Tag] = set()
+    for one, many, fld in (("theme", "themes", "theme"), ("agency", "agencies", "agency")):
+        out |= {(fld, slug) for slug in _strings(group.get(one)) + _strings(group.get(many))}
+    return out
 
 
 def taxonomy_tags(taxonomy: dict) -> dict[str, set[Tag]]:
@@ -179,5 +228,6 @@ def load(path: Path = TAXONOMY_FILE, concepts: Path = CONCEPTS_FILE) -> Synonyms
         pairs.setdefault(abbr, [])
         pairs[abbr] += [p for p in phrases if p not in pairs[abbr]]
     equivalents = [g for g in (data.get("equivalents") or []) if isinstance(g, dict)]
+    spelling = [(str(uk), str(us)) for uk, us in (data.get("spelling") or {}).items() if uk and us]
     return Synonyms(pairs, equivalents, taxonomy_tags(taxonomy), _strings(data.get("question_words")),
-                    _strings(data.get("everyday_words")), _strings(data.get("related_ignore")))
+                    _strings(data.get("everyday_words")), _strings(data.get("related_ignore")), spelling)

@@ -6,22 +6,28 @@ import pytest
 
 from ingest.load import write_database
 from search_index import SearchService, build_index
+from search_index.synonyms import Synonyms, _other_spelling, stems
 
 
 def _review(rid: str, summary: str, *, learning: list[str] = (), facts: list[str] = (), themes: list[str] = (),
-            subject: str | None = None, year: str = "2021") -> dict:
+            subject: str | None = None, year: str = "2021", recommendations: list[dict] = ()) -> dict:
     return {
         "id": rid, "title": f"Serious case review concerning {subject or rid}", "subject": subject or rid,
         "review_type": "scr", "publisher": "Northshire Safeguarding Children Partnership", "area": "Northshire",
         "published": year, "summary": summary, "themes": list(themes), "documents": [],
         "facts": [{"fact": f, "certainty": "confirmed", "source": "https://example.org/fact"} for f in facts],
-        "learning_points": [{"text": t, "themes": list(themes)} for t in learning], "recommendations": [],
+        "learning_points": [{"text": t, "themes": list(themes)} for t in learning],
+        "recommendations": [{"number": str(n), "wording": "published", "themes": [], **r}
+                            for n, r in enumerate(recommendations, 1)],
     }
 
 
 RECORDS = [
     _review("owl-2019", "A review about a boy who died.", subject="Child O",
-            learning=["Professionals did not share what they knew about the family."],
+            learning=["Professionals did not share what they knew about the family.",
+                      "Police attended; the police log and the police notes were not read by the police team.",
+                      "His behaviour at school was seen as defiance, not distress.",
+                      "A hospital navigator met him in the emergency department."],
             facts=["The Heron team, a multi-agency exploitation team, was set up in 2012.",
                    "His mother was convicted of his manslaughter."]),
     _review("wren-2016", "Baby W died; his father was convicted of manslaughter. We could not read the findings.",
@@ -30,7 +36,9 @@ RECORDS = [
             subject="Child L", learning=["Her death could not have been predicted.",
                                          "Agencies did not see the signs of coercion."]),
     _review("kite-2018", "A child in the same county.", subject="Child K",
-            learning=["Nobody looked at the child's health as a whole."]),
+            learning=["Nobody looked at the child's health as a whole.", "A 15-year-old boy was organised into selling."],
+            recommendations=[{"text": "Officers should record every referral, police included.",
+                              "agencies": ["police"]}]),
 ]
 
 
@@ -61,3 +69,64 @@ def test_what_was_typed_ranks_above_what_is_only_equivalent(svc):
     found = reviews(results)
     assert set(found[:2]) == {"owl-2019", "wren-2016"}
     assert "lark-2020" in found[2:]  # "killed" only: still found, below
+
+
+def test_records_tagged_with_what_the_words_name_lead_those_that_only_mention_them(svc):
+    """"police" names the police agency: the recommendation addressed to the police comes before a
+    learning point that says police four times but is addressed to no one."""
+    hits = svc.search("police").hits
+    assert hits[0]["id"] == "kite-2018-rec-1"
+    assert "owl-2019-lp-2" in [h["id"] for h in hits]
+
+
+def test_a_lone_letter_after_a_word_names_the_child(svc):
+    """"child k": the letter is not dropped, so the query is Child K's review, not every child."""
+    results = svc.search("child k")
+    assert results.matched_all and {h["review_id"] for h in results.hits[:results.matched_all]} == {"kite-2018"}
+    assert len(reviews(svc.search("child"))) > 1
+
+
+def test_an_abbreviation_with_an_ampersand_is_one_word(svc):
+    hits = svc.search("A&E").hits
+    assert hits and hits[0]["id"] == "owl-2019-lp-4"
+
+
+@pytest.mark.parametrize("typed, written", [("behavior", "owl-2019-lp-3"), ("organized", "kite-2018-lp-2")])
+def test_american_spelling_finds_the_british(svc, typed, written):
+    assert written in [h["id"] for h in svc.search(typed, spelling=False).hits]  # not a correction
+
+
+@pytest.mark.parametrize("word, other", [("organised", "organized"), ("recognize", "recognise"),
+                                         ("analyse", "analyze"), ("radicalisation", "radicalization"),
+                                         ("supervise", None), ("compromised", None), ("advise", None),
+                                         ("size", None), ("otherwise", None), ("disguised", None)])
+def test_ise_and_ize_are_paired_by_rule_except_ise_only_words(word, other):
+    assert _other_spelling(word) == other
+
+
+def test_an_age_in_years_is_a_teenager(svc):
+    assert "kite-2018" in reviews(svc.search("teenager"))
+
+
+def test_learning_and_lessons_are_question_words(svc):
+    plain = [h["id"] for h in svc.search("manslaughter").hits]
+    asked = svc.search("what are the lessons about manslaughter")
+    assert not asked.relaxed and [h["id"] for h in asked.hits] == plain
+
+
+def test_finds_look_one_way_and_never_carry_tags_back():
+    vocab = Synonyms({}, [
+        {"words": ["toxic trio"], "finds": ["domestic abuse"], "themes": ["domestic-abuse", "parental-mental-health"]},
+        {"words": ["domestic abuse", "domestic violence"], "theme": "domestic-abuse"},
+    ])
+    trio, abuse, violence = stems("toxic trio"), stems("domestic abuse"), stems("domestic violence")
+    assert abuse in vocab.lookup(trio)
+    assert trio not in vocab.lookup(abuse) and trio not in vocab.lookup(violence)
+    assert vocab.tags(trio) == {("theme", "domestic-abuse"), ("theme", "parental-mental-health")}
+    assert ("theme", "parental-mental-health") not in vocab.tags(violence)
+
+
+def test_spelling_pairs_from_data_find_each_other():
+    vocab = Synonyms({}, spelling=[("paediatric", "pediatric")])
+    assert stems("paediatric") in vocab.lookup(stems("pediatric"))
+    assert stems("pediatric") in vocab.lookup(stems("paediatric"))
