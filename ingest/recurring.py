@@ -339,11 +339,27 @@ def _describe(items, rows, x, terms, analyzer: Analyzer, rules: Rules) -> Group:
 
 def shared_phrases(a: str, b: str, rules: Rules | None = None, limit: int = 3) -> list[str]:
     """The words and word pairs two texts share, most telling first: why a person sees them paired."""
-    rules = rules or load_rules()
-    analyzer = Analyzer(rules)
-    ta, tb = analyzer(a), analyzer(b)
-    common = [t for t in dict.fromkeys(ta) if t in set(tb)]
-    common.sort(key=lambda t: (-len(t.split()), ta.index(t)))
+    analyzer = Analyzer(rules or load_rules())
+    return _telling(analyzer, analyzer(a), set(analyzer(b)), limit)
+
+
+def shared_with_group(texts: list[str], rules: Rules | None = None, limit: int = 3) -> list[list[str]]:
+    """For each member of a group, what it shares with the others (each text analysed once, so a
+    group of hundreds costs what its members cost, not the square of it)."""
+    analyzer = Analyzer(rules or load_rules())
+    terms = [analyzer(text) for text in texts]
+    members_with = Counter(t for ts in terms for t in set(ts))
+    return [_telling(analyzer, ts, {t for t, n in members_with.items() if n - (t in own) > 0}, limit)
+            for ts, own in ((ts, set(ts)) for ts in terms)]
+
+
+def _telling(analyzer: Analyzer, ta: list[str], others: set[str], limit: int) -> list[str]:
+    """The terms of `ta` also in `others`: word pairs before words, then in the text's order."""
+    common = [t for t in dict.fromkeys(ta) if t in others]
+    first: dict[str, int] = {}
+    for k, t in enumerate(ta):
+        first.setdefault(t, k)
+    common.sort(key=lambda t: (-len(t.split()), first[t]))
     out: list[str] = []
     for t in common:
         phrase = analyzer.readable(t)

@@ -9,7 +9,7 @@ import json
 
 import sqlite_utils
 
-from ingest.recurring import Corrections, Item, group, load_rules, shared_phrases
+from ingest.recurring import Corrections, Item, group, load_rules, shared_with_group
 
 KINDS = {
     "recommendation": ("recommendations", "recommendation_themes", "recommendation_id"),
@@ -61,9 +61,7 @@ def write(db: sqlite_utils.Database, corrections: Corrections | None = None) -> 
         } for g in groups)
         db["recurring_members"].insert_all({
             "group_id": g.id, "item_id": m.id, "kind": kind, "review_id": m.review_id, "year": m.year,
-            "similarity": g.similarity.get(m.id),
-            "shared_phrases": json.dumps(shared_phrases(m.text, " ".join(o.text for o in g.members if o is not m),
-                                                        rules)),
-        } for g in groups for m in g.members)
+            "similarity": g.similarity.get(m.id), "shared_phrases": json.dumps(phrases),
+        } for g in groups for m, phrases in zip(g.members, shared_with_group([m.text for m in g.members], rules)))
         count += len(groups)
     return count

@@ -12,7 +12,7 @@ import pytest
 from app import create_app
 from ingest.errors import InvalidSource
 from ingest.load import write_database
-from ingest.recurring import Corrections, Item, group, load_corrections, load_rules, shared_phrases
+from ingest.recurring import Corrections, Item, group, load_corrections, load_rules, shared_phrases, shared_with_group
 from search_index import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +62,14 @@ def test_grouping_is_deterministic():
 
 def test_shared_phrases_say_why_two_items_are_paired():
     assert "school roll" in shared_phrases(CME[0], CME[1]) or "school" in shared_phrases(CME[0], CME[1])
+
+
+def test_each_member_of_a_group_is_explained_by_what_the_others_say():
+    texts = [*CME, SAFE_SLEEP]
+    explained = shared_with_group(texts)
+    # one wording per phrase across the group, the most used one
+    assert explained[0] == explained[1] == ["school roll", "roll track"]
+    assert explained[-1] == []  # safe sleep shares nothing telling with missing education
 
 
 def test_rules_and_corrections_files_give_one_line_errors(tmp_path):
