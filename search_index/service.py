@@ -22,7 +22,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.spelling import ListCorrector
 
-from search_index import matching, store, synonyms
+from search_index import matching, spelling, store, synonyms
 from search_index.facets import FacetCache
 from search_index.query import Parsed, only_fields, parse, relaxed_units
 from search_index.records import hit_title
@@ -176,6 +176,7 @@ class SearchService:
         self._opened: _Opened | None = None
         self._retired: list[_Opened] = []
         self._vocabulary = ListCorrector(self.synonyms.vocabulary)
+        self._vocabulary_words = frozenset(self.synonyms.vocabulary)
 
     # -- keeping the searcher current -------------------------------------------------------
 
@@ -393,14 +394,16 @@ class SearchService:
         indexed = reader.corrector("exact")
         text, changed = parsed.text, False
         for word in dict.fromkeys(parsed.words):
-            if ("exact", word) in reader or self.synonyms.known(stems(word), word) or len(word) < 4:
+            if ("exact", word) in reader or self._known(word):
                 continue
-            maxdist = 1 if len(word) <= 5 else 2
-            found = (self._vocabulary.suggest(word, limit=1, maxdist=maxdist, prefix=1)
-                     or indexed.suggest(word, limit=1, maxdist=maxdist, prefix=1))
-            if found and found[0] != word:
-                text, changed = _replace_word(text, word, found[0]), True
+            found = spelling.nearest(word, self._vocabulary, indexed)
+            if found:
+                text, changed = _replace_word(text, word, found), True
         return text if changed else None
+
+    def _known(self, word: str) -> bool:
+        """A word of the field's vocabulary is never "corrected" into another word."""
+        return word in self._vocabulary_words or self.synonyms.known(stems(word), word)
 
     def _suggest(self, searcher, parsed: Parsed) -> str | None:
         """"Did you mean": each unknown word replaced by its nearest indexed word, if any."""
@@ -408,11 +411,11 @@ class SearchService:
         text, changed = parsed.text, False
         corrector = reader.corrector("exact")
         for word in dict.fromkeys(parsed.words):
-            if ("exact", word) in reader:
+            if ("exact", word) in reader or self._known(word):
                 continue
-            found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-            if found and found[0] != word:
-                text = _replace_word(text, word, found[0])
+            found = spelling.nearest(word, corrector)
+            if found:
+                text = _replace_word(text, word, found)
                 changed = True
         return text if changed else None
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from whoosh.spelling import ListCorrector
+
 from ingest.load import write_database
-from search_index import SearchService, build_index
+from search_index import SearchService, build_index, spelling
 from search_index.synonyms import Synonyms, _other_spelling, stems
 
 
@@ -130,3 +132,33 @@ def test_spelling_pairs_from_data_find_each_other():
     vocab = Synonyms({}, spelling=[("paediatric", "pediatric")])
     assert stems("paediatric") in vocab.lookup(stems("pediatric"))
     assert stems("pediatric") in vocab.lookup(stems("paediatric"))
+
+
+def _words(*words: str) -> ListCorrector:
+    return ListCorrector(sorted({*words, "aardvark", "zebra"}))  # (a one-word list trips Whoosh's skipper)
+
+
+@pytest.mark.parametrize("typed, meant", [("negelct", "neglect"), ("abuce", "abuse"), ("bruseing", "bruising"),
+                                          ("safegaurding", "safeguarding")])
+def test_one_typing_slip_or_two_in_a_long_word_is_corrected(typed, meant):
+    assert spelling.nearest(typed, _words(meant)) == meant
+
+
+@pytest.mark.parametrize("typed, other", [("hanging", "having"), ("ward", "wore"), ("abuse", "amuses")])
+def test_a_word_under_eight_letters_is_not_turned_into_one_two_slips_away(typed, other):
+    """Two changed letters in a shorter word make another word, not a typing slip."""
+    assert spelling.slips(typed, other) == 2
+    assert _words(other).suggest(typed, limit=1, maxdist=2, prefix=1) == [other]  # Whoosh alone would
+    assert spelling.nearest(typed, _words(other)) is None
+
+
+def test_slips_count_a_swap_of_neighbours_as_one():
+    assert spelling.slips("negelct", "neglect") == 1
+    assert spelling.slips("hanging", "having") == 2
+    assert spelling.slips("abc", "abc") == 0 and spelling.slips("", "ab") == 2
+
+
+def test_a_vocabulary_word_is_never_suggested_away(svc):
+    """"sleep" is in the vocabulary (safe sleep) but not in these records: no "did you mean seen"."""
+    results = svc.search("sleep")
+    assert results.total == 0 and results.suggestion is None and results.corrected_from is None
