@@ -3,7 +3,8 @@
 Supported: words (all must match), "quoted phrases", `word*` prefixes (3+ letters, matched on
 the unstemmed copy), `OR` between two clauses, `-word` / `NOT word` exclusions, abbreviations and
 equivalent phrases both ways, and runs of words that name a theme or agency (which also find what
-is tagged with it), "A&E" as one word and a lone letter ("Child M") as itself. The parsed query
+is tagged with it), "A&E" as one word, a lone letter ("Child M") as itself, a hyphenated word
+also written as one ("post-natal", "postnatal") and a year as the reviews published in it. The parsed query
 keeps each unit apart so the service can relax it. Everything else (field syntax, brackets, lone operators, stray quotes,
 control characters) is treated as plain words; the query is capped in length and clauses.
 """
@@ -28,6 +29,7 @@ _TOKEN = re.compile(r'(?P<neg>-?)"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+)|"')
 _WORD = re.compile(r"\w+(?:['’&]\w+)*")  # "A&E" is one word
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 _FIELD_PREFIX = re.compile(r"^\w+:+")
+_YEAR = re.compile(r"(?:19[89]|20[0-9])[0-9]")
 _LETTER = re.compile(r"(?i)[b-hj-z]")  # a lone letter other than the words "a" and "I"  # `title:neglect` searches for neglect, `id:*` for nothing
 
 
@@ -40,6 +42,7 @@ class Item:
     forms: frozenset = frozenset()
     loose: bool = False  # typed as separate words: their own form need not be a phrase
     quoted: bool = False  # "in quotes": exactly these words, no themes or agencies behind them
+    joined: str = ""  # a hyphenated word written as one ("post-natal" -> "postnatal")
 
 
 @dataclass
@@ -120,7 +123,8 @@ def _items(text: str) -> list[Item]:
         core = _FIELD_PREFIX.sub("", token.lstrip("-+").strip("()[]{}<>.,;!?'"))
         core = core.strip("()[]{}<>.,;:!?'")
         if _HYPHENATED.fullmatch(core.rstrip("*")):
-            new = [Item("phrase", core.rstrip("*").replace("-", " "))]
+            word = core.rstrip("*")
+            new = [Item("phrase", word.replace("-", " "), joined=word.replace("-", ""))]
         else:
             words = _WORD.findall(core)
             new = [Item("word", w) for w in words]
@@ -144,7 +148,11 @@ def _with_synonyms(items: list[Item], synonyms: Synonyms) -> list[Item]:
         item = items[i]
         if item.kind == "phrase" and not item.neg:
             forms = synonyms.lookup(stems(item.text), item.text)
-            out.append(Item("syn", item.text, False, item.or_prev, forms, quoted=item.quoted) if forms else item)
+            if item.joined:  # either way of writing it, and what either is equivalent to
+                forms |= synonyms.lookup(stems(item.joined), item.joined) | {stems(item.text), stems(item.joined)}
+                forms -= {()}
+            out.append(Item("syn", item.text, False, item.or_prev, frozenset(forms), quoted=item.quoted,
+                            joined=item.joined) if forms else item)
             i += 1
             continue
         matched = False
@@ -243,6 +251,10 @@ def _unit(group: list[tuple[Item, wq.Query]], synonyms: Synonyms | None) -> Unit
     for item, _ in group:
         if synonyms is not None and item.kind in ("word", "phrase", "syn") and not item.quoted:
             tags |= synonyms.tags(stems(item.text), item.text)
+            if item.joined:
+                tags |= synonyms.tags(stems(item.joined), item.joined)
+        if item.kind == "word" and _YEAR.fullmatch(item.text):
+            tags |= {("year", item.text)}  # a year names the reviews published in it
         if item.kind in ("word", "syn", "phrase"):
             words += [w.lower() for w in _WORD.findall(item.text)]
     question = (synonyms is not None and len(group) == 1 and group[0][0].kind == "word"
@@ -263,7 +275,8 @@ def _own(group: list[tuple[Item, wq.Query]]) -> wq.Query | None:
         return None
     if item.loose and len(typed) > 1:
         return wq.And([_terms((word,)) for word in typed])
-    return _terms(typed)
+    joined = stems(item.joined) if item.joined else ()
+    return _terms(typed) if not joined or joined == typed else wq.Or([_terms(typed), _terms(joined)])
 
 
 def relaxed_units(parsed: Parsed) -> list[Unit]:

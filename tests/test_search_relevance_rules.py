@@ -37,7 +37,9 @@ RECORDS = [
     _review("lark-2020", "A teenage girl was killed by her boyfriend; the review is about controlling relationships.",
             subject="Child L", learning=["Her death could not have been predicted.",
                                          "Agencies did not see the signs of coercion."]),
-    _review("kite-2018", "A child in the same county.", subject="Child K",
+    _review("finch-2013", "A review published years after a death in 2018.", subject="Child F", year="2013",
+            learning=["Her postnatal depression was not asked about at the check in 2018."]),
+    _review("kite-2018", "A child in the same county; the review came out in 2018.", subject="Child K", year="2018",
             learning=["Nobody looked at the child's health as a whole.", "A 15-year-old boy was organised into selling."],
             recommendations=[{"text": "Officers should record every referral, police included.",
                               "agencies": ["police"]}]),
@@ -162,3 +164,15 @@ def test_a_vocabulary_word_is_never_suggested_away(svc):
     """"sleep" is in the vocabulary (safe sleep) but not in these records: no "did you mean seen"."""
     results = svc.search("sleep")
     assert results.total == 0 and results.suggestion is None and results.corrected_from is None
+
+
+def test_a_year_names_the_reviews_published_in_it(svc):
+    """"2018" is written twice in Child F's 2013 review and once in Child K's, published in 2018:
+    Child K's comes first."""
+    found = reviews(svc.search("2018"))
+    assert found == ["kite-2018", "finch-2013"]
+
+
+def test_a_hyphenated_word_also_finds_it_written_as_one(svc):
+    results = svc.search("post-natal")
+    assert results.matched_all and results.hits[0]["id"] == "finch-2013-lp-1"
