@@ -93,6 +93,8 @@ class ThemeRules:
     weak_signals: dict[str, frozenset[str]]
     ambiguous: dict[str, tuple[str, ...]]
     not_signals: re.Pattern | None
+    action_before: re.Pattern | None = None  # matches the text just before a weak signal that is the action
+    action_themes: frozenset[str] = frozenset()  # the themes whose weak signals count there
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,15 @@ def _slug_lists(value, where: str, path: Path, themes: set[str]) -> dict[str, li
     return out
 
 
+def _slug_list(value, where: str, path: Path, themes: set[str]) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidSource(path, f"extraction rules: '{where}' must be a list of theme slugs")
+    unknown = [v for v in value if v not in themes]
+    if unknown:
+        raise InvalidSource(path, f"extraction rules: '{where}' names unknown theme '{unknown[0]}'")
+    return value
+
+
 def parse_rules(data, path: Path) -> Rules:
     from core import vocab
 
@@ -167,12 +178,21 @@ def parse_rules(data, path: Path) -> Rules:
             raise InvalidSource(path, f"extraction rules: 'themes.ambiguous.{word}' needs two or more known themes")
         ambiguous[str(word).lower()] = tuple(slugs)
     not_signals = theme_data.get("not_signals")
+    action_before = None
+    if theme_data.get("action_words") is not None:
+        words = _alternatives(_strings(theme_data.get("action_words"), "themes.action_words", path))
+        adverbs = _alternatives(_strings(theme_data.get("action_adverbs") or ["always"], "themes.action_adverbs", path))
+        action_before = re.compile(
+            rf"(?:^\W*|\b(?:{words})\s+(?:(?:{adverbs})\s+)?(?:[a-z]+\s+and\s+)?)$", re.I)
     themes = ThemeRules(
         max_per_recommendation=cap,
         specialist_terms={k: tuple(v) for k, v in specialist.items()},
         weak_signals={k: frozenset(p.lower() for p in v) for k, v in weak.items()},
         ambiguous=ambiguous,
         not_signals=phrase_pattern(_strings(not_signals, "themes.not_signals", path)) if not_signals else None,
+        action_before=action_before,
+        action_themes=frozenset(_slug_list(theme_data.get("action_themes") or [], "themes.action_themes", path,
+                                           theme_slugs)),
     )
     return Rules(
         recommendation_lead_in=phrase_pattern(lists["recommendation_lead_ins"]),

@@ -32,13 +32,15 @@ def _masked(text: str) -> str:
 
 
 def mentions(text: str) -> list[Mention]:
-    """Theme mentions in text: vocabulary signals and specialist terms, minus the not-signals."""
+    """Theme mentions in text: vocabulary signals and specialist terms, minus the not-signals.
+    Where the two overlap the longer phrase wins ("moving drugs" is exploitation, not the
+    vocabulary's "drugs"), as it does inside the vocabulary."""
     masked = _masked(text or "")
     found = load_taxonomy().mentions("themes", masked)
-    taken = [(m.start, m.end) for m in found]
     for m in _specialist_matcher().find(masked):
-        if not any(s < m.end and m.start < e for s, e in taken):
-            found.append(m)
+        overlapping = [v for v in found if v.start < m.end and m.start < v.end]
+        if all(m.end - m.start > v.end - v.start and m.start <= v.start and v.end <= m.end for v in overlapping):
+            found = [v for v in found if v not in overlapping] + [m]
     return sorted(found, key=lambda m: m.start)
 
 
@@ -55,8 +57,15 @@ def document_counts(texts: list[str]) -> Counter:
     return counts
 
 
-def _scored(found: list[Mention], context: Counter) -> list[tuple[str, bool]]:
-    """(slug, is_strong) per mention, with ambiguous words resolved by the context."""
+def _is_action(text: str, m: Mention) -> bool:
+    """A weak word that is what the recommendation asks for ("should record", "Assess every ...")."""
+    pattern = load_rules().themes.action_before
+    return bool(text and pattern is not None and pattern.search(text[max(0, m.start - 60):m.start]))
+
+
+def _scored(found: list[Mention], context: Counter, text: str = "") -> list[tuple[str, bool]]:
+    """(slug, is_strong) per mention, with ambiguous words resolved by the context; in `text`, a
+    weak signal in the action's place counts as strong."""
     rules = load_rules().themes
     out = []
     for m in found:
@@ -67,14 +76,15 @@ def _scored(found: list[Mention], context: Counter) -> list[tuple[str, bool]]:
             out.append((slug, True))
             continue
         for slug in m.slugs:
-            out.append((slug, signal not in rules.weak_signals.get(slug, frozenset())))
+            weak = signal in rules.weak_signals.get(slug, frozenset())
+            out.append((slug, not weak or (slug in rules.action_themes and _is_action(text, m))))
     return out
 
 
 def choose_themes(text: str, context: Counter | None = None, limit: int | None = None) -> list[str]:
     """The themes `text` is about, most signalled first (at most the rules' maximum)."""
     rules = load_rules().themes
-    scored = _scored(mentions(text), context or Counter())
+    scored = _scored(mentions(text), context or Counter(), text or "")
     strong = Counter(slug for slug, is_strong in scored if is_strong)
     weak = Counter(slug for slug, is_strong in scored if not is_strong)
     first: dict[str, int] = {}
