@@ -4,7 +4,8 @@ An agency is an addressee when it is the subject of should/must/will/needs to ("
 when it opens an "X to <verb>" recommendation ("TVP to review"), or when the addressee brings it
 in as a co-addressee: "seek assurance from X", "ask/require/request X to", "work with X",
 "in partnership with X", "ensure (that) X ...", "seek assurance that X ...", "provide X with",
-"write to X", "led by X", "Lead: X"; and "That X reviews ..." (the subjunctive form) addresses X.
+"led by X", "Lead: X"; and "That X reviews ..." (the subjunctive form) addresses X. A recipient
+is not an addressee: "write to the Department for Education", "report to the Board".
 "The partnership should ask schools to share data with children's social care" is addressed
 to the partnership and schools, not to children's social care.
 """
@@ -52,7 +53,6 @@ _CO_ADDRESSEE = re.compile(
     r"collaborate|collaborates|collaborating|partner|partners|meet|meets|agree|agrees)\s+(?:\w+\s+)?(?:with|alongside)\b"
     r"|\b(?:in partnership|jointly|together|in conjunction|in collaboration|in consultation|with the support)\s+(?:with|of)\b"
     r"|\balongside\b"
-    r"|\b(?:write|writes|writing|report|reports|reporting)\s+to\b"
     r"|\braise\s+(?:\w+\s+){0,3}?with\b"
     r"|\b(?:ensure[sd]?|make\s+sure)\b(?:\s+that\b)?"
     r"|\brecommend(?:s|ed)?\s+that\b"
@@ -151,6 +151,16 @@ def addressees(text: str) -> list[str]:
                 continue  # "agencies that work with the police should ...": inside the subject
             for m in _noun_phrase_mentions(clause, trigger.end(), mentions):
                 hits.update(m.slugs)
+    return [slug for slug in load_taxonomy().slugs("agencies") if slug in hits]
+
+
+def opening_agencies(text: str) -> list[str]:
+    """Agencies in the noun phrase a recommendation opens with ("mental health services do not
+    close ...", "that the partnership reviews ..."): its subject when no directive names one."""
+    text = re.sub(r"^\s*that\s+", "", text or "", flags=re.I)
+    mentions = agency_mentions(text)
+    found = _noun_phrase_mentions(text, 0, mentions) if mentions else []
+    hits = {slug for m in found for slug in m.slugs}
     return [slug for slug in load_taxonomy().slugs("agencies") if slug in hits]
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from ingest.addressees import addressees, heading_agencies
+from ingest.addressees import addressees, heading_agencies, opening_agencies
 from ingest.document import Block, Document
 from ingest.near_duplicates import NearTexts
 from ingest.near_duplicates import similar_norm as _similar_norm
@@ -137,8 +137,8 @@ def _not_a_recommendation(text: str) -> bool:
     (ingest/extraction_rules.yml, `not_recommendations`)."""
     rules = load_rules()
     stripped = text.strip().lstrip("\u2022-*\u2013 ").strip()
-    if rules.not_recommendation_start.match(stripped) or stripped.endswith("?"):
-        return True  # a question for reflection is not a recommendation either
+    if rules.not_recommendation_start.match(stripped) or rules.resolution.match(stripped) or stripped.endswith("?"):
+        return True  # a committee's resolution, or a question for reflection, is not a recommendation either
     return bool(rules.describing.search(stripped)) and not _STRONG_DIRECTIVE.search(
         rules.describing.sub(" ", stripped))
 
@@ -152,7 +152,9 @@ def _has_directive(text: str) -> bool:
 class Section(Enum):
     """Which part of a review the walker is in: the first half of its state."""
 
-    OUTSIDE = "outside"  # nothing collected but labelled items ("Recommendation 3:", "Finding 2:")
+    OUTSIDE = "outside"  # nothing collected but labelled items ("Recommendation 3:", "Finding 2:") and
+    # a paragraph stating one finding ("The review found that ...")
+    OTHER = "other"  # a section the document names as something else (Analysis, Background): labelled items only
     RECOMMENDATIONS = "recommendations"
     LEARNING = "learning"
     MIXED = "mixed"  # "Findings and recommendations": learning, with recommendations picked out
@@ -165,12 +167,15 @@ class Focus(Enum):
     OPEN = "open"
     FINDING = "finding"  # the analysis under a "Finding 2: <title>" heading: not learning points of its own
     LIST = "list"  # a list a lead-in sentence introduced: the next block that is not a list item ends it
+    REFLECTION = "reflection"  # under "Questions for reflection" (heading or lead-in): its questions are not learning
 
 
 # Transitions (all in _Walker._enter): a heading names the Section (sections.section_kind) or, at
 # a deeper level, a group or a context inside it; a "Finding n:" heading sets Focus.FINDING until
 # the next heading; a lead-in paragraph ending in ":" enters RECOMMENDATIONS or LEARNING with
-# Focus.LIST, and the first non-list block that is not a group label returns to OUTSIDE.
+# Focus.LIST, and the first non-list block that is not a group label returns to OUTSIDE; a heading
+# or lead-in naming questions or reflection (`reflection_lead_ins`) sets Focus.REFLECTION until
+# the next heading.
 
 
 class _Walker:
@@ -198,7 +203,7 @@ class _Walker:
         """RECS, LEARNING or None: the kind of items the current section holds."""
         if self.state is Section.RECOMMENDATIONS:
             return RECS
-        return None if self.state is Section.OUTSIDE else LEARNING
+        return None if self.state in (Section.OUTSIDE, Section.OTHER) else LEARNING
 
     def _enter(self, state: Section, level: int | None = None, focus: Focus = Focus.OPEN) -> None:
         self.state, self.focus = state, focus
@@ -324,8 +329,10 @@ class _Walker:
         elif self.section == LEARNING and level > self.section_level:
             self.context = text
         else:
-            self._enter(Section.OUTSIDE)
+            self._enter(Section.OTHER if load_rules().headings.other.match(heading_core(text)) else Section.OUTSIDE)
             self.group, self.context = None, ""
+        if load_rules().reflection.search(text):
+            self.focus = Focus.REFLECTION
 
     @staticmethod
     def _group_like(text: str) -> bool:
@@ -418,11 +425,18 @@ class _Walker:
             if cur is not None and cur.kind == "lp" and len(cur.text.split()) <= 6:
                 cur.parts, cur.links = [text], list(b.links)  # a short title stays the context only
             return
-        if text.rstrip().endswith("?"):  # questions for reflection are not learning points
-            self._close()
+        if text.rstrip().endswith("?") and (b.kind != "list_item" or self.focus is Focus.REFLECTION):
+            self._close()  # questions for reflection are not learning points; listed questions elsewhere are
             return
         if b.kind == "paragraph" and _ANNOUNCE.search(text) and len(text.split()) < 40:
             self._close()
+            return
+        if len(text.split()) < 20 and load_rules().describing.search(text) and not _STRONG_DIRECTIVE.search(text):
+            self._close()  # "The Board has accepted all four recommendations."
+            return
+        if b.kind == "paragraph" and text.rstrip().endswith(":") and load_rules().reflection.search(text):
+            self._close()  # "Questions for the Board:" introduces questions, not learning
+            self.focus = Focus.REFLECTION
             return
         if self.state is Section.CONCLUSIONS and b.kind == "paragraph" and _FOLLOW_UP.search(text):
             self._close()  # "The partnership will monitor progress on these recommendations": not learning
@@ -491,6 +505,8 @@ class _Walker:
             return
         if self.current is not None and (continues(self.last, b) or not self.current.text):
             self.current.add(b.text, b)
+        elif self.state is Section.OUTSIDE and b.kind == "paragraph" and load_rules().learning_sentence.match(b.text):
+            self._start("lp", None, b.text, b)  # "The review found that ...": one finding in prose
         else:
             self._close()
 
@@ -649,10 +665,20 @@ def _number_all(recs: list[_Item]) -> None:
         seen[rec.number] = ordinal
 
 
-def _rec_agencies(rec: _Item) -> list[str]:
+def _rec_agencies(rec: _Item, previous: list[str] | None = None) -> list[str]:
+    """Addressees (group, table column, the text's own); failing those, the previous
+    recommendation's when this one refers back to it ("The service should ..."), the agencies of
+    its opening noun phrase, the agencies it mentions, and last the safeguarding partnership.
+    A general agency named beside a part of it gives way to the part (`agencies.subsumed`)."""
+    rules = load_rules()
     found = set(rec.group.agencies if rec.group else []) | set(rec.agencies) | set(addressees(rec.text))
+    if not found and previous and rules.anaphoric_subject is not None and rules.anaphoric_subject.match(rec.text):
+        found = set(previous)
     if not found:
-        found = set(agencies_in(rec.text)) or {"safeguarding-partnership"}
+        found = set(opening_agencies(rec.text)) or set(agencies_in(rec.text)) or {"safeguarding-partnership"}
+    for general, parts in (rules.subsumed or {}).items():
+        if general in found and found & parts:
+            found.discard(general)
     return [slug for slug in load_taxonomy().slugs("agencies") if slug in found]
 
 
@@ -691,8 +717,9 @@ def extract(document: Document) -> dict:
 
     context = document_counts([b.text for b in walker.blocks if b.kind != "table_row"])
     recommendations = []
+    previous: list[str] = []
     for rec in recs:
-        agencies = _rec_agencies(rec)
+        agencies = previous = _rec_agencies(rec, previous)
         rec_type = "national-escalation" if "national-government" in addressees(rec.text) else rec_type_of(rec.text)
         recommendations.append({
             "number": rec.number,

@@ -18,7 +18,7 @@ from ingest.errors import InvalidSource
 
 RULES_PATH = Path(__file__).with_name("extraction_rules.yml")
 _PHRASE_LISTS = ("recommendation_lead_ins", "learning_lead_ins", "not_lead_ins", "group_label_starts",
-                 "directive_phrases", "directive_verbs")
+                 "directive_phrases", "directive_verbs", "learning_sentence_starts", "reflection_lead_ins")
 
 
 def phrase_pattern(phrases: list[str], *, anchored: bool = False) -> re.Pattern:
@@ -107,9 +107,14 @@ class Rules:
     directive_phrase: re.Pattern
     not_recommendation_start: re.Pattern
     describing: re.Pattern
+    resolution: re.Pattern
+    learning_sentence: re.Pattern
+    reflection: re.Pattern
     themes: ThemeRules
     headings: HeadingRules
     raw: dict
+    subsumed: dict[str, frozenset[str]] = None  # a general agency -> the parts of it that replace it
+    anaphoric_subject: re.Pattern | None = None
 
     def has_directive(self, text: str) -> bool:
         """A sentence that asks for something: a directive phrase anywhere or an imperative verb first."""
@@ -118,7 +123,8 @@ class Rules:
     def is_not_recommendation(self, text: str) -> bool:
         """A list item that is a resolution, a caption, a link or a sentence about the recommendations."""
         stripped = text.strip().lstrip("\u2022-*\u2013 ").strip()
-        return bool(self.not_recommendation_start.match(stripped) or self.describing.search(stripped))
+        return bool(self.not_recommendation_start.match(stripped) or self.describing.search(stripped)
+                    or self.resolution.match(stripped))
 
 
 def _strings(value, where: str, path: Path) -> list[str]:
@@ -158,6 +164,11 @@ def parse_rules(data, path: Path) -> Rules:
         raise InvalidSource(path, "extraction rules: 'not_recommendations' must have 'starts' and 'describing'")
     starts = _strings(not_recs.get("starts"), "not_recommendations.starts", path)
     describing = _strings(not_recs.get("describing"), "not_recommendations.describing", path)
+    bodies = _alternatives(_strings(not_recs.get("resolution_bodies"), "not_recommendations.resolution_bodies", path))
+    verbs = _alternatives(_strings(not_recs.get("resolution_verbs"), "not_recommendations.resolution_verbs", path))
+    resolution = re.compile(
+        rf"^(?:resolved\s*[:\-\u2013]?\s*)?(?:that\s+)?(?:the\s+)?(?:{bodies})\s+"
+        rf"(?:(?:is|are)\s+(?:recommended|asked|invited|requested)\s+to\s+)?(?:{verbs})\b", re.I)
     theme_data = data.get("themes")
     if not isinstance(theme_data, dict):
         raise InvalidSource(path, "extraction rules: 'themes' must be a mapping")
@@ -194,6 +205,18 @@ def parse_rules(data, path: Path) -> Rules:
         action_themes=frozenset(_slug_list(theme_data.get("action_themes") or [], "themes.action_themes", path,
                                            theme_slugs)),
     )
+    agency_data = data.get("agencies") or {}
+    if not isinstance(agency_data, dict):
+        raise InvalidSource(path, "extraction rules: 'agencies' must be a mapping")
+    agency_slugs = set(vocab.slugs("agencies"))
+    subsumed: dict[str, frozenset[str]] = {}
+    for general, parts in (agency_data.get("subsumed") or {}).items():
+        parts = _strings(parts, f"agencies.subsumed.{general}", path)
+        unknown = [a for a in [general, *parts] if a not in agency_slugs]
+        if unknown:
+            raise InvalidSource(path, f"extraction rules: 'agencies.subsumed' names unknown agency '{unknown[0]}'")
+        subsumed[general] = frozenset(parts)
+    anaphoric = agency_data.get("anaphoric_subjects")
     return Rules(
         recommendation_lead_in=phrase_pattern(lists["recommendation_lead_ins"]),
         learning_lead_in=phrase_pattern(lists["learning_lead_ins"]),
@@ -203,9 +226,15 @@ def parse_rules(data, path: Path) -> Rules:
         directive_phrase=phrase_pattern(lists["directive_phrases"]),
         not_recommendation_start=phrase_pattern(starts, anchored=True),
         describing=phrase_pattern(describing),
+        resolution=resolution,
+        learning_sentence=phrase_pattern(lists["learning_sentence_starts"], anchored=True),
+        reflection=phrase_pattern(lists["reflection_lead_ins"]),
         themes=themes,
         headings=_heading_rules(data.get("headings"), path),
         raw=data,
+        subsumed=subsumed,
+        anaphoric_subject=phrase_pattern(_strings(anaphoric, "agencies.anaphoric_subjects", path), anchored=True)
+        if anaphoric else None,
     )
 
 
