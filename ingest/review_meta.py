@@ -11,6 +11,7 @@ from collections import Counter
 
 from ingest.dates import published_date
 from ingest.document import Block, Document
+from ingest.labels import is_page_number
 
 _TYPES = (  # checked in this order on the title; on the cover the earliest mention wins
     ("learning-summary", re.compile(
@@ -179,6 +180,7 @@ def find_title(doc: Document, cover: list[Block]) -> str | None:
     meta = re.sub(r"^microsoft\s+word\s*-\s*", "", str(meta), flags=re.I).strip()
     meta = re.sub(r"\.(?:docx?|pdf)$", "", meta, flags=re.I).strip()
     meta_ok = len(meta) >= 8 and " " in meta and not _JUNK_TITLE.match(meta) and "_" not in meta
+    cover = [b for b in cover if not is_page_number(b.text)]  # "Page 1 of 24" is furniture, never a title
     headings = [b for b in cover if b.kind == "heading"] or cover[:3]
     candidates = []
     for b in headings:

@@ -101,15 +101,31 @@ def drop_furniture(blocks: list[Block]) -> list[Block]:
                 seen.setdefault(_furniture_key(b.text), set()).add(b.page)
         threshold = max(3, len(pages) // 3)
         repeated = {k for k, p in seen.items() if len(p) >= threshold}
+    beside = _beside_page_numbers(blocks)
     kept = []
-    for b in blocks:
+    for i, b in enumerate(blocks):
         text = b.text.strip()
         if not text and not (b.cells and any(c.strip() for c in b.cells)):
             continue
-        if b.kind != "table_row" and (is_page_number(text) or _furniture_key(text) in repeated):
+        if b.kind != "table_row" and (is_page_number(text) or _furniture_key(text) in repeated or i in beside):
             continue
         kept.append(b)
     return kept
+
+
+def _beside_page_numbers(blocks: list[Block]) -> set[int]:
+    """Indexes of a running title next to a page number ("Serious Case Review Child N6" above
+    "Page 22 of 24") where the same short text sits beside page numbers twice or more: how
+    page headers look in text that has lost its pages."""
+    at: dict[str, list[int]] = {}
+    for i, b in enumerate(blocks):
+        if b.kind == "table_row" or not is_page_number(b.text.strip()):
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(blocks) and blocks[j].kind != "table_row" and len(blocks[j].text) < 100 \
+                    and not is_page_number(blocks[j].text.strip()):
+                at.setdefault(_furniture_key(blocks[j].text), []).append(j)
+    return {j for found in at.values() if len(found) >= 2 for j in found}
 
 
 def _furniture_key(text: str) -> str:
