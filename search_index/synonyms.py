@@ -194,9 +194,9 @@ def _other_spelling(typed: str) -> str | None:
 
 
 def _group_tags(group: dict) -> set[Tag]:
-    """`theme`/`agency` (one slug) or `themes`/`agencies` (several) of a concepts group."""
+    """`theme`/`agency`/`kind` (one slug) or `themes`/`agencies`/`kinds` (several) of a concepts group."""
     out: set[Tag] = set()
-    for one, many, fld in (("theme", "themes", "theme"), ("agency", "agencies", "agency")):
+    for one, many, fld in (("theme", "themes", "theme"), ("agency", "agencies", "agency"), ("kind", "kinds", "kind")):
         out |= {(fld, slug) for slug in _strings(group.get(one)) + _strings(group.get(many))}
     return out
 

@@ -176,3 +176,10 @@ def test_a_year_names_the_reviews_published_in_it(svc):
 def test_a_hyphenated_word_also_finds_it_written_as_one(svc):
     results = svc.search("post-natal")
     assert results.matched_all and results.hits[0]["id"] == "finch-2013-lp-1"
+
+
+def test_a_word_naming_a_kind_of_record_finds_records_of_that_kind(svc):
+    """"recommendations about referrals": the recommendation says referral but not recommendation."""
+    results = svc.search("recommendations about referrals")
+    assert results.matched_all and not results.closest_only
+    assert results.hits[0]["id"] == "kite-2018-rec-1"
