@@ -161,6 +161,8 @@ def _with_synonyms(items: list[Item], synonyms: Synonyms) -> list[Item]:
                 run = items[i:j]
                 if any(r.kind != "word" or r.neg or (r.or_prev and r is not item) for r in run):
                     continue
+                if len(run) > 1 and any(_LETTER.fullmatch(r.text) for r in run):
+                    continue  # "child m" is Child M, not the phrase "child" with a letter lost
                 typed = " ".join(r.text for r in run)
                 forms = synonyms.lookup(stems(typed), typed)
                 if not forms and len(run) > 1 and synonyms.tags(stems(typed), typed):

@@ -228,6 +228,7 @@ def load(path: Path = TAXONOMY_FILE, concepts: Path = CONCEPTS_FILE) -> Synonyms
         pairs.setdefault(abbr, [])
         pairs[abbr] += [p for p in phrases if p not in pairs[abbr]]
     equivalents = [g for g in (data.get("equivalents") or []) if isinstance(g, dict)]
-    spelling = [(str(uk), str(us)) for uk, us in (data.get("spelling") or {}).items() if uk and us]
+    spelling = [(str(a), str(b)) for key in ("spelling", "word_forms")
+                for a, b in (data.get(key) or {}).items() if a and b]
     return Synonyms(pairs, equivalents, taxonomy_tags(taxonomy), _strings(data.get("question_words")),
                     _strings(data.get("everyday_words")), _strings(data.get("related_ignore")), spelling)

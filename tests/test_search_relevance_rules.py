@@ -183,3 +183,11 @@ def test_a_word_naming_a_kind_of_record_finds_records_of_that_kind(svc):
     results = svc.search("recommendations about referrals")
     assert results.matched_all and not results.closest_only
     assert results.hits[0]["id"] == "kite-2018-rec-1"
+
+
+def test_children_finds_child_and_a_letter_is_never_swallowed_by_it(svc):
+    """"children" and "child" are forms the stemmer does not join (concepts.yml word_forms)."""
+    results = svc.search("children health")
+    assert "kite-2018-lp-1" in [h["id"] for h in results.hits[:results.matched_all]]
+    named = svc.search("children k")
+    assert named.matched_all and {h["review_id"] for h in named.hits[:named.matched_all]} == {"kite-2018"}
