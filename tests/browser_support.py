@@ -140,3 +140,39 @@ def page_fixture(browser_fixture):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# ---- checks a person would make of any page ----------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+# Measured in the page: how wide the document is, and every element that scrolls sideways
+# (a table in its region) with the attributes that let a keyboard user reach and name it.
+_WIDTH_PROBE = """() => ({
+  width: document.documentElement.scrollWidth,
+  scrollers: [...document.querySelectorAll('body *')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+    .map(e => ({tag: e.tagName, cls: e.className, tabindex: e.getAttribute('tabindex'),
+                role: e.getAttribute('role'), label: e.getAttribute('aria-label')})),
+})"""
+
+
+def serious_violations(page) -> list[tuple]:
+    """axe-core's serious and critical findings on the page as loaded (empty when it is clean)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.response.get("testEngine", {}).get("name") == "axe-core"  # axe really ran
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def sideways_scrolling(page) -> list[str]:
+    """What makes the page scroll sideways in its viewport: the page itself when it is wider, and
+    any scrolling element that a keyboard user cannot reach or a screen reader cannot name."""
+    probe = page.evaluate(_WIDTH_PROBE)
+    width = page.viewport_size["width"]
+    problems = [f"the page is {probe['width']} px wide at {width} px"] if probe["width"] > width else []
+    return problems + [f"{s['tag']}.{s['cls']} scrolls without tabindex=0, role=region and a label"
+                       for s in probe["scrollers"]
+                       if not (s["tabindex"] == "0" and s["role"] == "region" and s["label"])]

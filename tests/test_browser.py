@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser_support import browser_fixture, live_server
+from tests.browser_support import PHONE, browser_fixture, live_server, serious_violations, sideways_scrolling
 from tests.pages_support import make_app
 
 pytestmark = pytest.mark.browser
@@ -124,36 +124,16 @@ def test_print_hides_navigation_and_search(page, base_url):
     assert page.locator("header nav").is_visible()
 
 
-PHONE = {"width": 390, "height": 844}
 WIDTHS = {"desktop": 1280, "phone": PHONE["width"]}
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("name", AXE_PAGES)
 def test_no_serious_accessibility_violations(page, base_url, name, width):
-    from axe_playwright_python.sync_playwright import Axe
-
     page.set_viewport_size({"width": width, "height": 900})
     response = page.goto(base_url + AXE_PAGES[name])
     assert response.status == 200, (name, response.status)
-    results = Axe().run(page)
-    assert results.response.get("testEngine", {}).get("name") == "axe-core"  # axe really ran
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], serious
-
-
-# Measured in the page: how wide the document is, and every element that scrolls sideways
-# (a table in its region) with the attributes that let a keyboard user reach and name it.
-_WIDTH_PROBE = """() => ({
-  width: document.documentElement.scrollWidth,
-  scrollers: [...document.querySelectorAll('body *')]
-    .filter(e => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
-    .map(e => ({tag: e.tagName, cls: e.className, tabindex: e.getAttribute('tabindex'),
-                role: e.getAttribute('role'), label: e.getAttribute('aria-label')})),
-})"""
+    assert serious_violations(page) == []
 
 
 @pytest.mark.parametrize("name", AXE_PAGES)
@@ -163,10 +143,7 @@ def test_nothing_is_wider_than_a_phone(browser, base_url, name):
     page = context.new_page()
     try:
         page.goto(base_url + AXE_PAGES[name])
-        probe = page.evaluate(_WIDTH_PROBE)
-        assert probe["width"] <= PHONE["width"], f"{name} is {probe['width']} px wide at {PHONE['width']} px"
-        for scroller in probe["scrollers"]:
-            assert scroller["tabindex"] == "0" and scroller["role"] == "region" and scroller["label"], scroller
+        assert sideways_scrolling(page) == [], name
     finally:
         context.close()
 
