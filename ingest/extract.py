@@ -31,6 +31,12 @@ Rules worth knowing (see also docs in ingest/addressees.py and ingest/plan_table
   include: a; b." and "Learning themes include: ..." (the NSPCC summary form) give one item per
   part; a sentence such as "The review makes the following recommendations:" opens a section
   that the list after it fills.
+- Published pages (issue 14, second round; the phrases are in extraction_rules.yml): a
+  committee's resolution to note is not a recommendation; "The review found that ..." in prose
+  outside a named section is a learning point; listed questions are learning unless a heading or
+  lead-in says they are for reflection; a list after "What we have done since:" is skipped; a
+  "Responsible: <agency>" line addresses the recommendation before it; a table with both a
+  learning and a recommendation column gives both.
 """
 from __future__ import annotations
 
@@ -272,7 +278,9 @@ class _Walker:
                     self.table_sections[id(table)] = self.section
                     self._table(table)
                 continue
-            if list_heading(block):
+            if self._owner_line(block):
+                pass
+            elif list_heading(block):
                 self._heading(Block(block.text, "heading", block.page, block.level + 1, block.number,
                                     links=block.links))
             elif looks_like_heading(block):
@@ -290,6 +298,20 @@ class _Walker:
             else:
                 self._outside(block)
             self.last = block
+
+    def _owner_line(self, b: Block) -> bool:
+        """'Responsible: <agency>' just after a recommendation (`agencies.owner_labels`): its owner."""
+        pattern = load_rules().owner_line
+        if pattern is None or b.kind == "table_row" or not self.recs or self.current is None or \
+                self.current is not self.recs[-1]:
+            return False
+        m = pattern.match(b.text)
+        agencies = heading_agencies(m.group("who")) if m else []
+        if not agencies:
+            return False
+        self.current.agencies += [a for a in agencies if a not in self.current.agencies]
+        self._close()
+        return True
 
     def _heading(self, b: Block) -> None:
         text = b.text.strip()
@@ -467,7 +489,12 @@ class _Walker:
             return False
         rules = load_rules()
         if rules.not_lead_in.search(last):
-            return False
+            if not rules.progress_lead_in.search(last):
+                return False
+            self._close()  # "What we have done since:": actions taken, neither recommendations nor learning
+            self._enter(Section.OTHER, 99, Focus.LIST)
+            self.group, self.context = None, ""
+            return True
         if rules.recommendation_lead_in.search(last):
             kind = RECS
         elif not recs_only and rules.learning_lead_in.search(last):
@@ -548,6 +575,10 @@ class _Walker:
                 continue
             prev = self._start("rec", number, text, row)
             prev.agencies = agencies_in(agency_cell)
+            learning = table.cell(row, "learning") if "learning" in table.roles else ""
+            if len(learning.split()) >= 4:  # a "Learning point | Recommendation | Agency" row holds both
+                self._start("lp", None, learning, row)
+                self.current = prev
         self._close()
 
     def _plan_recs(self, table: Table) -> None:
@@ -572,7 +603,10 @@ class _Walker:
     def _lp_table(self, table: Table) -> None:
         for row in table.rows:
             if table.roles and "learning" in table.roles:
-                text = table.cell(row, "learning")
+                # the finding, and what it means for practice where a column without a role says so
+                free = [c for c in range(len(row.cells or [])) if c not in table.roles.values()]
+                text = " ".join(t for t in [table.cell(row, "learning")] +
+                                [(row.cells[c] or "").strip() for c in free] if t)
             else:
                 text = " ".join(c.strip() for c in row.cells or [] if c and c.strip() and not number_in(c.strip()))
             if len(text.split()) >= 4:

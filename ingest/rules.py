@@ -18,7 +18,8 @@ from ingest.errors import InvalidSource
 
 RULES_PATH = Path(__file__).with_name("extraction_rules.yml")
 _PHRASE_LISTS = ("recommendation_lead_ins", "learning_lead_ins", "not_lead_ins", "group_label_starts",
-                 "directive_phrases", "directive_verbs", "learning_sentence_starts", "reflection_lead_ins")
+                 "directive_phrases", "directive_verbs", "learning_sentence_starts", "reflection_lead_ins",
+                 "progress_lead_ins")
 
 
 def phrase_pattern(phrases: list[str], *, anchored: bool = False) -> re.Pattern:
@@ -95,6 +96,7 @@ class ThemeRules:
     not_signals: re.Pattern | None
     action_before: re.Pattern | None = None  # matches the text just before a weak signal that is the action
     action_themes: frozenset[str] = frozenset()  # the themes whose weak signals count there
+    weak_confirmed_by: dict[str, re.Pattern] = None  # theme -> words beside which its weak signals count
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,13 @@ class Rules:
     resolution: re.Pattern
     learning_sentence: re.Pattern
     reflection: re.Pattern
+    progress_lead_in: re.Pattern
     themes: ThemeRules
     headings: HeadingRules
     raw: dict
     subsumed: dict[str, frozenset[str]] = None  # a general agency -> the parts of it that replace it
     anaphoric_subject: re.Pattern | None = None
+    owner_line: re.Pattern | None = None  # "Responsible: <agency>" after a recommendation
 
     def has_directive(self, text: str) -> bool:
         """A sentence that asks for something: a directive phrase anywhere or an imperative verb first."""
@@ -202,6 +206,8 @@ def parse_rules(data, path: Path) -> Rules:
         ambiguous=ambiguous,
         not_signals=phrase_pattern(_strings(not_signals, "themes.not_signals", path)) if not_signals else None,
         action_before=action_before,
+        weak_confirmed_by={k: phrase_pattern(list(v)) for k, v in _slug_lists(
+            theme_data.get("weak_confirmed_by") or {}, "themes.weak_confirmed_by", path, theme_slugs).items()},
         action_themes=frozenset(_slug_list(theme_data.get("action_themes") or [], "themes.action_themes", path,
                                            theme_slugs)),
     )
@@ -217,6 +223,9 @@ def parse_rules(data, path: Path) -> Rules:
             raise InvalidSource(path, f"extraction rules: 'agencies.subsumed' names unknown agency '{unknown[0]}'")
         subsumed[general] = frozenset(parts)
     anaphoric = agency_data.get("anaphoric_subjects")
+    owners = agency_data.get("owner_labels")
+    owner_line = re.compile(rf"^\s*(?:{_alternatives(_strings(owners, 'agencies.owner_labels', path))})\s*[:\-\u2013]\s*"
+                            r"(?P<who>\S.{0,150})$", re.I) if owners else None
     return Rules(
         recommendation_lead_in=phrase_pattern(lists["recommendation_lead_ins"]),
         learning_lead_in=phrase_pattern(lists["learning_lead_ins"]),
@@ -229,12 +238,14 @@ def parse_rules(data, path: Path) -> Rules:
         resolution=resolution,
         learning_sentence=phrase_pattern(lists["learning_sentence_starts"], anchored=True),
         reflection=phrase_pattern(lists["reflection_lead_ins"]),
+        progress_lead_in=phrase_pattern(lists["progress_lead_ins"]),
         themes=themes,
         headings=_heading_rules(data.get("headings"), path),
         raw=data,
         subsumed=subsumed,
         anaphoric_subject=phrase_pattern(_strings(anaphoric, "agencies.anaphoric_subjects", path), anchored=True)
         if anaphoric else None,
+        owner_line=owner_line,
     )
 
 

@@ -77,7 +77,10 @@ def _scored(found: list[Mention], context: Counter, text: str = "") -> list[tupl
             continue
         for slug in m.slugs:
             weak = signal in rules.weak_signals.get(slug, frozenset())
-            out.append((slug, not weak or (slug in rules.action_themes and _is_action(text, m))))
+            confirmed = (rules.weak_confirmed_by or {}).get(slug)
+            out.append((slug, not weak or (slug in rules.action_themes and _is_action(text, m))
+                        or bool(confirmed is not None and text and confirmed.search(text)
+                                and text[m.start:m.end].lower() == signal)))  # "attendance", not "attend"
     return out
 
 
