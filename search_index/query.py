@@ -24,6 +24,7 @@ MAX_CLAUSES = 12
 MIN_PREFIX = 3
 PAIR_BOOST = 2.0  # a phrase's pairs: worth a word's match in learning or recommendation text
 TAG_BOOST = 0.5  # a tag match counts for less than finding the words themselves
+FINDS_SCALE = 0.5  # a pattern's parts ("toxic trio" -> domestic abuse) count for less than its own words
 
 _TOKEN = re.compile(r'(?P<neg>-?)"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+)|"')
 _WORD = re.compile(r"\w+(?:['’&]\w+)*")  # "A&E" is one word
@@ -43,6 +44,7 @@ class Item:
     loose: bool = False  # typed as separate words: their own form need not be a phrase
     quoted: bool = False  # "in quotes": exactly these words, no themes or agencies behind them
     joined: str = ""  # a hyphenated word written as one ("post-natal" -> "postnatal")
+    weak: frozenset = frozenset()  # forms found one way only (`finds`): they count for less
 
 
 @dataclass
@@ -152,7 +154,7 @@ def _with_synonyms(items: list[Item], synonyms: Synonyms) -> list[Item]:
                 forms |= synonyms.lookup(stems(item.joined), item.joined) | {stems(item.text), stems(item.joined)}
                 forms -= {()}
             out.append(Item("syn", item.text, False, item.or_prev, frozenset(forms), quoted=item.quoted,
-                            joined=item.joined) if forms else item)
+                            joined=item.joined, weak=synonyms.one_way(stems(item.text))) if forms else item)
             i += 1
             continue
         matched = False
@@ -168,7 +170,8 @@ def _with_synonyms(items: list[Item], synonyms: Synonyms) -> list[Item]:
                 if not forms and len(run) > 1 and synonyms.tags(stems(typed), typed):
                     forms = frozenset({stems(typed)})  # a run naming a theme or agency stays together
                 if forms:
-                    out.append(Item("syn", typed, False, item.or_prev, forms, loose=True))
+                    out.append(Item("syn", typed, False, item.or_prev, forms, loose=True,
+                                    weak=synonyms.one_way(stems(typed))))
                     i = j
                     matched = True
                     break
@@ -178,11 +181,11 @@ def _with_synonyms(items: list[Item], synonyms: Synonyms) -> list[Item]:
     return out
 
 
-def _terms(form: tuple[str, ...]) -> wq.Query:
+def _terms(form: tuple[str, ...], scale: float = 1.0) -> wq.Query:
     """One stem in any text field; a phrase as its neighbouring pairs (see schema.PAIR_FIELD)."""
     if len(form) == 1:
-        return wq.Or([wq.Term(f, form[0], boost=b) for f, b in TEXT_FIELDS.items()])
-    pairs = [wq.Term(PAIR_FIELD, f"{a} {b}", boost=PAIR_BOOST) for a, b in zip(form, form[1:])]
+        return wq.Or([wq.Term(f, form[0], boost=b * scale) for f, b in TEXT_FIELDS.items()])
+    pairs = [wq.Term(PAIR_FIELD, f"{a} {b}", boost=PAIR_BOOST * scale) for a, b in zip(form, form[1:])]
     return pairs[0] if len(pairs) == 1 else wq.And(pairs)
 
 
@@ -198,7 +201,7 @@ def _clause(item: Item, parsed: Parsed) -> wq.Query | None:
             if item.loose and form == typed and len(form) > 1:
                 alternatives.append(wq.And([_terms((word,)) for word in form]))
             else:
-                alternatives.append(_terms(form))
+                alternatives.append(_terms(form, FINDS_SCALE if form in item.weak else 1.0))
         return wq.Or(alternatives)
     form = stems(item.text)
     if not form:

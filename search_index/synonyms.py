@@ -140,6 +140,7 @@ class Synonyms:
             for alt in alts:
                 if shared:
                     tagged[alt] |= shared
+        self._one_way = {form: frozenset(finds - groups.get(form, set())) for form, finds in one_way.items()}
         for form, finds in one_way.items():
             groups[form] |= finds
         self._groups = {form: frozenset(alts) for form, alts in groups.items()}
@@ -163,6 +164,10 @@ class Synonyms:
             if other:
                 found = self._groups.get(stems(other), frozenset()) | {form, stems(other)}
         return found or frozenset()
+
+    def one_way(self, form: Form) -> frozenset[Form]:
+        """The forms `form` finds only one way (a practice phrase's parts), which count for less."""
+        return self._one_way.get(form, frozenset())
 
     def tags(self, form: Form, typed: str = "") -> frozenset[Tag]:
         """The (field, slug) tags a form names, or empty."""

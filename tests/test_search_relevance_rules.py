@@ -191,3 +191,11 @@ def test_children_finds_child_and_a_letter_is_never_swallowed_by_it(svc):
     assert "kite-2018-lp-1" in [h["id"] for h in results.hits[:results.matched_all]]
     named = svc.search("children k")
     assert named.matched_all and {h["review_id"] for h in named.hits[:named.matched_all]} == {"kite-2018"}
+
+
+def test_what_a_phrase_finds_one_way_counts_for_less_than_its_own_words():
+    from search_index.query import FINDS_SCALE, PAIR_BOOST, parse
+    vocab = Synonyms({}, [{"words": ["toxic trio", "trigger trio"], "finds": ["domestic abuse"]}])
+    assert vocab.one_way(stems("toxic trio")) == {stems("domestic abuse")}
+    boosts = {t.text: t.boost for t in parse("toxic trio", vocab).query.leaves() if t.fieldname == "pairs"}
+    assert boosts["domest abus"] == PAIR_BOOST * FINDS_SCALE < boosts["trigger trio"] == PAIR_BOOST
