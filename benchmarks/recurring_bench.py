@@ -49,7 +49,7 @@ def labelled(path: Path = PAIRS_FILE) -> tuple[list[Item], list[tuple[str, str, 
     return items, pairs
 
 
-SETS = ("tune", "held-out", "held-out-2", "held-out-3")
+SETS = ("tune", "held-out", "held-out-2", "held-out-3", "held-out-4")
 
 
 def _near_miss_set(left: str, right: str) -> str:
