@@ -1,13 +1,17 @@
 """Recurring learning: pairwise precision and recall on the labelled pairs, and the time to group
 recommendations at national scale (60,000, about 1,400 reviews), on this machine.
 
-    python benchmarks/recurring_bench.py [--n 60000]
+    python benchmarks/recurring_bench.py [--n 60000] [--choose]
 
 The labelled set is benchmarks/data/recurring_pairs.yml (each variant of an ask stands for a
 recommendation from a different review). A pair is predicted "same ask" when both items end up in
 one group. The baseline line scores the open data's old canned query (same theme and same
 addressee means recurring) on the same pairs. The last line is
 `pairs=N precision=... recall=... group_60k_s=...`.
+
+`--choose` picks `merge` and `pair_weight` for ingest/recurring.yml by leaving one tuning set out
+at a time (tune, held-out, held-out-2: choose on two by mean F1, score the third) and prints each
+choice and the one made on all three; held-out-3 and held-out-4 are never looked at.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import argparse
 import random
 import sys
 import time
+from dataclasses import replace
 from itertools import combinations, product
 from pathlib import Path
 
@@ -23,7 +28,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.addressees import addressees  # noqa: E402
-from ingest.recurring import Item, group  # noqa: E402
+from ingest.recurring import Item, group, load_rules  # noqa: E402
 from ingest.themes import choose_themes  # noqa: E402
 
 PAIRS_FILE = Path(__file__).with_name("data") / "recurring_pairs.yml"
@@ -50,6 +55,9 @@ def labelled(path: Path = PAIRS_FILE) -> tuple[list[Item], list[tuple[str, str, 
 
 
 SETS = ("tune", "held-out", "held-out-2", "held-out-3", "held-out-4")
+CHOOSING_SETS = ("tune", "held-out", "held-out-2")  # thresholds are chosen on these only
+MERGES = (0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.22, 0.24, 0.28)
+PAIR_WEIGHTS = (0.0, 0.3, 0.6, 1.0)
 
 
 def _near_miss_set(left: str, right: str) -> str:
@@ -65,8 +73,8 @@ def score(predicted_same, pairs) -> tuple[float, float]:
     return (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
 
 
-def grouped_predictor(items: list[Item]):
-    where = {m.id: g.id for g in group(items) for m in g.members}
+def grouped_predictor(items: list[Item], rules=None):
+    where = {m.id: g.id for g in group(items, rules) for m in g.members}
     return lambda a, b: a in where and where.get(a) == where.get(b)
 
 
@@ -145,11 +153,40 @@ def corpus_pairs(items: list[Item], asks: list[tuple[str, str]], count: int = 20
     return same[:count] + near[:count]
 
 
+def f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def choose(items, pairs) -> tuple[float, float]:
+    """Leave-one-set-out choice of (merge, pair_weight) on CHOOSING_SETS; prints every fold."""
+    base = load_rules()
+    table = {}
+    for merge, weight in product(MERGES, PAIR_WEIGHTS):
+        # `link` follows `merge`: two items alone can only meet at `merge` or above
+        rules = replace(base, merge=merge, pair_weight=weight, link=merge, link_shared=min(base.link_shared, merge))
+        predict = grouped_predictor(items, rules)
+        table[merge, weight] = {s: score(predict, [p for p in pairs if p[3] == s]) for s in CHOOSING_SETS}
+
+    def best(sets) -> tuple[float, float]:  # ties go to the stricter merge, then the lighter pairs
+        return max(table, key=lambda k: (sum(f1(*table[k][s]) for s in sets), k[0], -k[1]))
+    for left in CHOOSING_SETS:
+        k = best([s for s in CHOOSING_SETS if s != left])
+        p, r = table[k][left]
+        print(f"choose without {left}: merge={k[0]} pair_weight={k[1]} -> {left} precision={p:.3f} recall={r:.3f}")
+    k = best(CHOOSING_SETS)
+    print(f"chosen on {', '.join(CHOOSING_SETS)}: merge={k[0]} pair_weight={k[1]}")
+    return k
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=60000, help="recommendations in the timing corpus")
+    parser.add_argument("--choose", action="store_true", help="choose merge and pair_weight, print them, stop")
     args = parser.parse_args()
     items, pairs = labelled()
+    if args.choose:
+        choose(items, pairs)
+        return
     predict = grouped_predictor(items)
     base = baseline_predictor(items)
     for name, subset in ((name, [p for p in pairs if p[3] == name]) for name in SETS):

@@ -25,6 +25,7 @@ import yaml
 from scipy import sparse
 from scipy.sparse.linalg import norm as sparse_norm
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from ingest.errors import InvalidSource
 from ingest.taxonomy import stem
@@ -51,6 +52,7 @@ class Rules:
     # (label, ways of saying it as tuples of word stems), from the `paraphrases` table
     paraphrases: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
     paraphrase_weight: int = 1
+    pair_weight: float = 1.0  # weight of word pairs in the similarity (explanations use them whole)
 
 
 def _stems(text: str) -> list[str]:
@@ -82,11 +84,14 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             min_shared_words=int(data.get("min_shared_words", 2)),
             paraphrases=_paraphrases(data.get("paraphrases") or {}),
             paraphrase_weight=int(data.get("paraphrase_weight", 1)),
+            pair_weight=float(data.get("pair_weight", 1.0)),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         raise InvalidSource(path, f"is not a valid recurring-learning rules file ({type(exc).__name__})") from None
     if not all(0 < t <= 1 for t in (rules.link, rules.link_shared, rules.merge)) or rules.neighbours < 1:
         raise InvalidSource(path, "thresholds must be between 0 and 1 and neighbours at least 1")
+    if not 0 <= rules.pair_weight <= 1:
+        raise InvalidSource(path, "pair_weight must be between 0 and 1")
     return rules
 
 
@@ -223,6 +228,17 @@ def _neighbour_pairs(x: sparse.csr_matrix, items: list[Item], rules: Rules,
     return sorted(((v, i, j) for (i, j), v in pairs.items()), key=lambda p: (-p[0], p[1], p[2]))
 
 
+def _weighted(x: sparse.csr_matrix, terms, rules: Rules) -> sparse.csr_matrix:
+    """The vectors the similarity uses: word pairs counted at `pair_weight`, unit length again.
+    A shared word pair mostly says two reviews used the same wording; the ask shows in the words."""
+    if rules.pair_weight == 1.0:
+        return x
+    scale = np.where([" " in t for t in terms], rules.pair_weight, 1.0).astype(np.float32)
+    out = normalize(x @ sparse.diags(scale)).astype(np.float32).tocsr()
+    out.eliminate_zeros()
+    return out
+
+
 def _vectors(items: list[Item], rules: Rules) -> tuple[sparse.csr_matrix, TfidfVectorizer, Analyzer]:
     analyzer = Analyzer(rules)
     # terms in a large share of items say nothing about which ask an item is (and would make the
@@ -247,12 +263,13 @@ def group(items: list[Item], rules: Rules | None = None, corrections: Correction
     if len(items) < 2:
         return []
     try:
-        x, vectorizer, analyzer = _vectors(items, rules)
+        whole, vectorizer, analyzer = _vectors(items, rules)
     except ValueError:  # nothing but boilerplate in every item
         return []
+    terms = vectorizer.get_feature_names_out()
+    x = _weighted(whole, terms, rules)
     rows = [dict(zip(x.indices[x.indptr[n]:x.indptr[n + 1]].tolist(), x.data[x.indptr[n]:x.indptr[n + 1]].tolist()))
             for n in range(x.shape[0])]
-    terms = vectorizer.get_feature_names_out()
     single = {n for n, t in enumerate(terms) if " " not in t and not t.startswith(THEME_TOKEN)}  # and concepts
     words = [{t for t in row if t in single} for row in rows]
     index = {it.id: n for n, it in enumerate(items)}
@@ -299,18 +316,20 @@ def group(items: list[Item], rules: Rules | None = None, corrections: Correction
         a, b = find(i), find(j)
         if a != b and not kept_apart(a, b) and mean_similarity(a, b) >= rules.merge:
             union(a, b)
-    out = [_describe(items, group_rows, x, terms, analyzer, rules) for group_rows in members.values()
+    out = [_describe(items, group_rows, x, whole, terms, analyzer, rules) for group_rows in members.values()
            if len({items[m].review_id for m in group_rows}) >= 2]
     out.sort(key=lambda g: (-len(g.reviews), -len(g.members), g.id))
     return out
 
 
-def _describe(items, rows, x, terms, analyzer: Analyzer, rules: Rules) -> Group:
-    """A group with its stable id (its first member's), and why its members belong together."""
+def _describe(items, rows, x, whole, terms, analyzer: Analyzer, rules: Rules) -> Group:
+    """A group with its stable id (its first member's), and why its members belong together: the
+    terms its members share, word pairs at full weight (`whole`), so "school roll" reads as one."""
     rows = sorted(rows, key=lambda m: (items[m].year or 9999, items[m].id))
     sub = x[rows]
-    present = np.asarray((sub > 0).sum(axis=0)).ravel()
-    weight = np.asarray(sub.sum(axis=0)).ravel() * (present >= 2)
+    named = whole[rows]
+    present = np.asarray((named > 0).sum(axis=0)).ravel()
+    weight = np.asarray(named.sum(axis=0)).ravel() * (present >= 2)
     phrases: list[str] = []
     for t in np.argsort(-weight, kind="stable"):
         if weight[t] <= 0 or len(phrases) >= rules.explain_phrases:
