@@ -94,6 +94,9 @@ _INLINE_LIST = re.compile(
     r"^\s*(?P<what>(?:the\s+)?(?:key\s+|main\s+)?(?:recommendations?|learning(?:\s+themes|\s+points)?|"
     r"key\s+learning|lessons(?:\s+learn[te]d)?|themes|key\s+messages|findings))"
     r"(?:\s+(?:include|includes|included|are|were|made))?\s*:\s*(?P<rest>\S.*)$", re.I | re.S)
+# Learning in prose needs a few words to be a point; an item of a learning list may be a short
+# theme label ("chronic neglect", "self-harm": issue 14, "learning as short theme labels").
+_MIN_LP_WORDS = 4
 _INLINE_GROUP = re.compile(r"^(?:for|to)\s+(?P<who>[^:]{2,60}):\s*(?P<text>\S.*)$", re.I | re.S)
 # A closing paragraph about what happens to the recommendations next.
 _FOLLOW_UP = re.compile(
@@ -127,6 +130,7 @@ class _Item:
     level: int = 0
     context: str = ""
     weak: bool = False  # from a Conclusions section: kept only when the review has no other learning
+    listed: bool = False  # an item of a learning list: a short theme label ("chronic neglect") is learning
 
     @property
     def text(self) -> str:
@@ -241,10 +245,11 @@ class _Walker:
             g = _INLINE_GROUP.match(part)
             if g and kind == "rec":
                 agencies, part = heading_agencies(g.group("who")), g.group("text").strip()
-            if len(part.split()) < 3:
+            if len(part.split()) < (1 if kind == "lp" else 3):
                 continue
             item = self._start(kind, None, part, b)
             item.agencies = agencies
+            item.listed = kind == "lp"
         self._close()
         return True
 
@@ -467,7 +472,7 @@ class _Walker:
             if cur is not None and (kind in ("letter", "roman") or b.level > cur.level) and cur.text.endswith(":"):
                 cur.add(text, b)
             else:
-                self._start("lp", None, text, b)
+                self._start("lp", None, text, b).listed = True
             return
         if cur is not None and continues(self.last, b):
             cur.add(text, b)
@@ -769,7 +774,7 @@ def extract(document: Document) -> dict:
         lps = [lp for lp in lps if not lp.weak]  # conclusions restate the findings already found
     for lp in lps:
         text, url = _lp_text_and_url(lp)
-        if len(text.split()) < 4:
+        if len(text.split()) < (1 if lp.listed else _MIN_LP_WORDS):
             continue
         learning_points.append({
             "text": text,

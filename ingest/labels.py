@@ -122,6 +122,9 @@ _LABEL_TEXT = re.compile(
     r"^\s*(?:\(?(?P<d>\d{1,2}(?:\.\d{1,2})+)\)?\.?|\(?(?P<n>\d{1,2})[.)]|\((?P<p>\d{1,2})\)|"
     r"\(?(?P<l>[a-zA-Z]|[ivx]{1,4})\))\s+(?=\S)"
 )
+# "R1 The partnership should ...", "R2: ...": a recommendation code as its own label (before a capital,
+# so a stray "R2" in prose is not one).
+_LABEL_CODE = re.compile(r"^\s*(?P<n>R\d{1,2}(?:\.\d{1,2})?)(?:\s*[:.\-\u2013\u2014)]\s*|\s+)(?=[A-Z])")
 _ROMAN_WORD = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
 
 
@@ -160,6 +163,9 @@ def split_text_label(text: str) -> tuple[str | None, str, str | None]:
         rest = text[m.end():]
         if not re.match(r"^(?:of|was|were|is|has|had|from|in|and|to)\b", rest, re.I):
             return m.group("n"), rest, "rec"
+    m = _LABEL_CODE.match(text)
+    if m:
+        return m.group("n"), text[m.end():], "rec"
     m = _LABEL_TEXT.match(text)
     if m:
         number = next(g for g in m.group("d", "n", "p", "l") if g)

@@ -1,0 +1,54 @@
+"""Forms of real published pages the third round reads (issue 14, fresh5's misses): each test
+builds the form block by block and checks what the extractor makes of it."""
+from __future__ import annotations
+
+from ingest.document import Block, Document
+from ingest.extract import extract
+from ingest.labels import split_text_label
+
+
+def H(text, level=1):
+    return Block(text, "heading", None, level)
+
+
+def P(text):
+    return Block(text, "paragraph", None)
+
+
+def L(text, number=None, level=0):
+    return Block(text, "list_item", None, level, number)
+
+
+def run(*blocks, fmt="html") -> dict:
+    return extract(Document("page." + fmt, fmt, "0" * 64, None, "test", "1", list(blocks), {}))
+
+
+def test_r_codes_label_recommendations_even_after_a_learning_heading():
+    out = run(H("Learning summary: Child A"), H("Key learning", 2),
+              L("Nobody asked who else lived in the home when the new partner moved in."),
+              P("The review makes two recommendations, which the partnership has accepted."),
+              P("R1 The partnership should publish guidance on assessing new adults who join a household."),
+              P("R2: Health visitors should treat repeated cancelled visits as a safeguarding concern."))
+    assert [r["number"] for r in out["recommendations"]] == ["R1", "R2"]
+    assert [lp["text"][:6] for lp in out["learning_points"]] == ["Nobody"]
+
+
+def test_an_r_code_needs_a_sentence_after_it():
+    assert split_text_label("R2 was the second road.")[2] is None
+    assert split_text_label("R12. Schools should check attendance.")[:1] == ("R12",)
+
+
+def test_short_theme_labels_in_a_learning_list_are_learning_points():
+    inline = run(H("Case reviews update"), P("2026 - Area - Child B"),
+                 P("Learning themes include: chronic neglect; self-harm; the loss of history when cases transfer."))
+    assert [lp["text"] for lp in inline["learning_points"]] == [
+        "chronic neglect", "self-harm", "the loss of history when cases transfer"]
+    listed = run(H("Joint review: Child C"), H("Key learning", 2), L("cross-border working"),
+                 L("the child's wishes about contact not recorded"))
+    assert [lp["text"] for lp in listed["learning_points"]] == [
+        "cross-border working", "the child's wishes about contact not recorded"]
+
+
+def test_a_short_paragraph_in_a_learning_section_is_still_not_a_learning_point():
+    out = run(H("Key learning"), P("Read more below"), P("Nobody asked who else lived in the home when the partner moved in."))
+    assert len(out["learning_points"]) == 1
