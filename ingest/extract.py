@@ -707,19 +707,14 @@ def _number_all(recs: list[_Item]) -> None:
 def _rec_agencies(rec: _Item, previous: list[str] | None = None) -> list[str]:
     """Addressees (group, table column, the text's own); failing those, the previous
     recommendation's when this one refers back to it ("The service should ..."), the agencies of
-    its opening noun phrase, the agencies a sentence that is not an instruction mentions, and last the safeguarding partnership.
-    An instruction (a directive verb first) names no addressee, so the agencies it mentions are
-    not its addressees. A general agency named beside a part of it gives way to the part
-    (`agencies.subsumed`)."""
+    its opening noun phrase, the agencies it mentions, and last the safeguarding partnership.
+    A general agency named beside a part of it gives way to the part (`agencies.subsumed`)."""
     rules = load_rules()
     found = set(rec.group.agencies if rec.group else []) | set(rec.agencies) | set(addressees(rec.text))
     if not found and previous and rules.anaphoric_subject is not None and rules.anaphoric_subject.match(rec.text):
         found = set(previous)
     if not found:
-        # An instruction ("Ensure ...", "to hold ...") states no addressee: the agencies it names are
-        # what it is about ("for use by schools", "among GPs"), so it falls to the partnership.
-        mentioned = set() if rules.directive_start.match(re.sub(r"^\s*to\s+", "", rec.text)) else set(agencies_in(rec.text))
-        found = set(opening_agencies(rec.text)) or mentioned or {"safeguarding-partnership"}
+        found = set(opening_agencies(rec.text)) or set(agencies_in(rec.text)) or {"safeguarding-partnership"}
     for general, parts in (rules.subsumed or {}).items():
         if general in found and found & parts:
             found.discard(general)

@@ -52,15 +52,3 @@ def test_short_theme_labels_in_a_learning_list_are_learning_points():
 def test_a_short_paragraph_in_a_learning_section_is_still_not_a_learning_point():
     out = run(H("Key learning"), P("Read more below"), P("Nobody asked who else lived in the home when the partner moved in."))
     assert len(out["learning_points"]) == 1
-
-
-def test_an_instruction_with_no_addressee_falls_to_the_partnership_not_to_the_agencies_it_names():
-    out = run(H("Case reviews update"), P("2026 - Area - Child D"),
-              P("Recommendations include: develop a shared safety plan template for use by schools and mental health "
-                "services; raise awareness among GPs of the local self-harm pathway; and for schools: to check the "
-                "destination of every pupil who leaves."))
-    assert [r["agencies"] for r in out["recommendations"]] == [
-        ["safeguarding-partnership"], ["safeguarding-partnership"], ["education"]]
-    subject = run(H("Recommendations"), P("The reviewers recommend that:"),
-                  L("approved mental health professionals make sure that children in the home are seen."))
-    assert subject["recommendations"][0]["agencies"] == ["mental-health"]
