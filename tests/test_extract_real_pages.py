@@ -52,3 +52,17 @@ def test_short_theme_labels_in_a_learning_list_are_learning_points():
 def test_a_short_paragraph_in_a_learning_section_is_still_not_a_learning_point():
     out = run(H("Key learning"), P("Read more below"), P("Nobody asked who else lived in the home when the partner moved in."))
     assert len(out["learning_points"]) == 1
+
+
+def test_themes_named_by_practice_terms_and_not_by_a_moment_or_a_verb():
+    from ingest.themes import choose_themes
+
+    assert "safe-sleep" in choose_themes("Housing officers should ask about sleeping space for a newborn.")
+    assert "neglect" in choose_themes("Plot the weight on the growth chart and refer when it falls two centiles.")
+    assert "children-missing-education" in choose_themes("Follow up when a pupil leaves for an unknown destination.")
+    assert "supervision-and-training" in choose_themes("Raise awareness among GPs of the self-harm pathway.")
+    assert "voice-of-the-child" in choose_themes("Treat a child's fear of going home as a disclosure.")
+    assert "transitions-and-transfers" in choose_themes("Audit how cases are closed when a family moves away.")
+    assert "transitions-and-transfers" not in choose_themes(
+        "Give both parents advice on coping with crying before the baby is discharged from hospital.")
+    assert "looked-after-children" not in choose_themes("Ask pupils whether they look after someone at home.")
