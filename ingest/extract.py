@@ -235,7 +235,7 @@ class _Walker:
         """'Recommendations include: a; b; c.' or 'Learning themes include: ...' in one paragraph."""
         m = _INLINE_LIST.match(b.text)
         if not m or m.group("rest").count(";") < 1:
-            return False
+            return self._label_sentence(b)
         what = m.group("what").lower()
         kind = "rec" if "recommend" in what else "lp"
         self._close()
@@ -250,6 +250,20 @@ class _Walker:
             item = self._start(kind, None, part, b)
             item.agencies = agencies
             item.listed = kind == "lp"
+        self._close()
+        return True
+
+    def _label_sentence(self, b: Block) -> bool:
+        """'The themes identified include a, b, and c.' (`learning_label_lists`): each label is learning."""
+        m = load_rules().learning_label_list.match(b.text)
+        rest = b.text[m.end():].strip(" :").rstrip(".") if m else ""
+        if not rest or ";" in rest or "," not in rest or len(rest.split()) > 80:
+            return False
+        self._close()
+        for part in re.split(r"\s*,\s*", rest)[:30]:
+            part = re.sub(r"^(?:and|or)\s+", "", part.strip()).strip()
+            if part:
+                self._start("lp", None, part, b).listed = True
         self._close()
         return True
 

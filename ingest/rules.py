@@ -19,7 +19,7 @@ from ingest.errors import InvalidSource
 RULES_PATH = Path(__file__).with_name("extraction_rules.yml")
 _PHRASE_LISTS = ("recommendation_lead_ins", "learning_lead_ins", "not_lead_ins", "group_label_starts",
                  "directive_phrases", "directive_verbs", "learning_sentence_starts", "reflection_lead_ins",
-                 "progress_lead_ins")
+                 "progress_lead_ins", "learning_label_lists")
 
 
 def phrase_pattern(phrases: list[str], *, anchored: bool = False) -> re.Pattern:
@@ -119,6 +119,7 @@ class Rules:
     subsumed: dict[str, frozenset[str]] = None  # a general agency -> the parts of it that replace it
     anaphoric_subject: re.Pattern | None = None
     owner_line: re.Pattern | None = None  # "Responsible: <agency>" after a recommendation
+    learning_label_list: re.Pattern | None = None  # "The themes identified include a, b and c."
 
     def has_directive(self, text: str) -> bool:
         """A sentence that asks for something: a directive phrase anywhere or an imperative verb first."""
@@ -246,6 +247,7 @@ def parse_rules(data, path: Path) -> Rules:
         anaphoric_subject=phrase_pattern(_strings(anaphoric, "agencies.anaphoric_subjects", path), anchored=True)
         if anaphoric else None,
         owner_line=owner_line,
+        learning_label_list=phrase_pattern(lists["learning_label_lists"], anchored=True),
     )
 
 

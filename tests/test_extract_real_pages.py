@@ -66,3 +66,15 @@ def test_themes_named_by_practice_terms_and_not_by_a_moment_or_a_verb():
     assert "transitions-and-transfers" not in choose_themes(
         "Give both parents advice on coping with crying before the baby is discharged from hospital.")
     assert "looked-after-children" not in choose_themes("Ask pupils whether they look after someone at home.")
+
+
+def test_a_sentence_listing_theme_labels_gives_one_learning_point_each():
+    out = run(H("Summary of the review"), H("What we found", 2),
+              P("The themes identified include professional curiosity, the impact of parental drinking on a "
+                "teenager, and the way agencies respond to a young carer."))
+    assert [lp["text"] for lp in out["learning_points"]] == [
+        "professional curiosity", "the impact of parental drinking on a teenager",
+        "the way agencies respond to a young carer"]
+    prose = run(H("What we found"), P("The themes identified include how the school, the GP and the police "
+                                      "each held part of the picture; nobody held all of it."))
+    assert len(prose["learning_points"]) == 1
