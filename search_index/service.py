@@ -22,7 +22,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.spelling import ListCorrector
 
-from search_index import matching, spelling, store, synonyms
+from search_index import matching, scoring, spelling, store, synonyms
 from search_index.facets import FacetCache
 from search_index.query import Parsed, only_fields, parse, relaxed_units
 from search_index.records import hit_title
@@ -114,6 +114,7 @@ class _Opened:
         self.thin = frozenset().union(*(docs for docs in self.facets.sets["review"].values()
                                         if not docs & learning))
         self.postings = matching.PostingSets()
+        self.scores = scoring.TermScores()
         rank = {"learning-point": 0, "recommendation": 0, "action": 1, "review": 2, "paragraph": 3}
         self.kind_rank = {d: rank.get(kind, 4) for kind, docs in kinds.items() for d in docs}
         reader = self.primary.reader()
@@ -371,9 +372,12 @@ class SearchService:
         for query, within in sides:
             if query is wq.NullQuery:
                 continue
-            top = TopCollector(limit=limit)  # block-quality skipping: only the best are scored fully
-            searcher.search_with_collector(query, _Within(top, within))
-            found += top.items
+            try:
+                found += scoring.top(searcher, query, within, limit, opened.scores)
+            except scoring.Unsupported:
+                top = TopCollector(limit=limit)  # block-quality skipping: only the best are scored fully
+                searcher.search_with_collector(query, _Within(top, within))
+                found += top.items
         # (score, -docnum): best score first, lower document number on ties
         return [(-negated, score) for score, negated in sorted(found, reverse=True)[:limit]]
 
