@@ -217,11 +217,7 @@ def save_bundled(targets: Targets, folder: Path, corrections_text: str | None,
     review_yml = folder / "review.yml"
     before = {p: p.read_text(encoding="utf-8") if p.exists() else None for p in (corrections, review_yml)}
     copied: list[Path] = []
-
-    def write(path: Path, text: str) -> None:
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+    write = _write
 
     def change(_managed: Path) -> None:
         if corrections_text:
@@ -247,6 +243,37 @@ def save_bundled(targets: Targets, folder: Path, corrections_text: str | None,
                 path.unlink(missing_ok=True)
             elif path.read_text(encoding="utf-8") != text:
                 write(path, text)
+        raise
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace a curated text file whole (a reader sees the old text or the new, never half)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def save_recurring_correction(targets: Targets, action: str, left: str, right: str, review_id: str) -> Result:
+    """Record that two items are not the same ask (split) or are (join) in reviews/'s
+    recurring-corrections.yml, where every build reads it, and rebuild (`review_id`: the review of
+    the page it was made on; recurring learning is computed again over the whole database). If the
+    rebuild fails, the file is put back exactly as it was."""
+    from ingest.recurring import CORRECTIONS_FILE
+    from ingest.recurring_corrections import CorrectionError, with_correction
+
+    path = targets.bundled / CORRECTIONS_FILE
+    before = path.read_text(encoding="utf-8") if path.exists() else None
+    try:
+        text = with_correction(before, action, left, right)
+    except CorrectionError as exc:
+        raise PublishFailed(str(exc)) from None
+    try:
+        return run(targets, lambda _managed: _write(path, text), review_id=review_id)
+    except BaseException:
+        if before is None:
+            path.unlink(missing_ok=True)
+        elif path.read_text(encoding="utf-8") != before:
+            _write(path, before)
         raise
 
 

@@ -21,6 +21,7 @@ TRACKER_PAGES = {
     "action edit": f"/tracker/actions/{ACTION}/edit", "new action": f"/tracker/recommendations/{REC}/actions/new",
     "dashboard": "/tracker/dashboard", "summary": "/tracker/summary", "orphans": "/tracker/orphans",
     "users": "/tracker/users", "new user": "/tracker/users/new", "password": "/account/password",
+    "recommendation page with grouping corrections": f"/recommendations/{REC}",
 }
 INTAKE_PAGES = {"intake": "/intake/", "new review": "/intake/new", "intake log": "/intake/log"}
 DRAFT_PAGES = {"draft": "/intake/{id}", "draft details": "/intake/{id}/details",

@@ -25,6 +25,7 @@ from ingest.records import REVIEW_TYPES, load_review, review_folders_in
 from intake import drafts, jobs, preview as preview_mod, publishing, store, uploads
 from tracker import permissions
 from views.auth import login_required
+from views.db import get_db
 from views.intake_forms import (ActionLinkForm, CorrectionsForm, PasteForm, RecommendationEditForm,
                                 RenumberForm, ReviewForm, UploadForm)
 from views.public import REVIEW_TYPES as REVIEW_TYPE_LABELS
@@ -554,6 +555,45 @@ def withdraw(review_id: str, choice: str):
               review_id=review_id)
     flash(f"{review_id} {'withdrawn from public view' if choice == 'withdraw' else 'restored'}.")
     return redirect(url_for("intake.index"))
+
+
+def _recurring_item(item_id: str) -> tuple[str, str, str] | None:
+    """(kind, review id, page address) of a recommendation or learning point in the live database."""
+    db = get_db()
+    rec = db.execute("select review_id from recommendations where id = ?", (item_id,)).fetchone()
+    if rec:
+        return "recommendation", rec[0], url_for("public.recommendation", rec_id=item_id)
+    lp = db.execute("select review_id, seq from learning_points where id = ?", (item_id,)).fetchone()
+    if lp:
+        return "learning point", lp[0], url_for("public.review", review_id=lp[0]) + f"#lp-{lp[1]}"
+    return None
+
+
+@bp.route("/recurring/<any(split, join):action>", methods=["POST"])
+@admin_required
+def recurring_correction(action: str):
+    """'Not the same ask' (split) or 'the same ask' (join), from a recommendation page: saved
+    with the other corrections in reviews/recurring-corrections.yml and rebuilt at once."""
+    if not CorrectionsForm().validate_on_submit():
+        abort(400)
+    item, other = (request.form.get(k, "").strip() for k in ("item", "other"))
+    found = _recurring_item(item) if item else None
+    if found is None:
+        abort(404)
+    kind, review_id, back = found
+    other_found = _recurring_item(other) if other else None
+    if other_found is None or other_found[0] != kind:
+        flash(f"There is no {kind} with the id {other[:80]!r}." if other else f"Give the id of the other {kind}.")
+        return redirect(back)
+    try:
+        publishing.save_recurring_correction(targets(), action, item, other, review_id)
+    except publishing.PublishFailed as exc:
+        flash(str(exc))
+        return redirect(back)
+    verb = "not the same ask as" if action == "split" else "the same ask as"
+    store.log(conn(), g.user, f"recurring learning: {item} marked {verb} {other}", review_id=review_id)
+    flash(f"Saved: {item} is {verb} {other}. Recurring learning has been grouped again.")
+    return redirect(back)
 
 
 @bp.route("/log")

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from urllib.parse import urljoin
 
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_template, request,
                    url_for)
 from markupsafe import Markup, escape
 
@@ -296,6 +296,7 @@ def recommendation(rec_id: str):
         timeline=tracker_public.public_timeline(tracker_conn, rec_id, conn, loaded=loaded),
         actions=tracker_public.action_states(tracker_conn, conn, rec_id, loaded=loaded), related=related,
         recurring=queries.recurring_for(conn, rec_id), statuses=all_statuses,
+        can_correct_recurring=tracker_permissions.can_manage_reviews(g.get("user")),
     )
 
 
