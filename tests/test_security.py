@@ -111,7 +111,7 @@ REVIEW, REC, ACTION = "child-t-2022", "child-t-2022-rec-1", "child-t-2022-act-1"
 ARGS = {"rec_id": REC, "action_id": ACTION, "review_id": REVIEW, "user_id": 3, "what": "deactivate",
         "kind": "review", "slug": REVIEW, "file": "report.pdf", "fmt": "zip", "key": "overdue", "filename": "does-not-exist.css",
         "token": "not-a-real-reset-token", "draft_id": "d-not-a-draft", "number": "1", "row": 1, "use_id": 1,
-        "choice": "restore"}
+        "choice": "restore", "action": "split"}
 
 
 def route_args(rule) -> dict:
