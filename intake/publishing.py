@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.atomic import replacing
 from ingest.errors import IngestError
 
 
@@ -217,11 +218,10 @@ def save_bundled(targets: Targets, folder: Path, corrections_text: str | None,
     review_yml = folder / "review.yml"
     before = {p: p.read_text(encoding="utf-8") if p.exists() else None for p in (corrections, review_yml)}
     copied: list[Path] = []
-    write = _write
 
     def change(_managed: Path) -> None:
         if corrections_text:
-            write(corrections, corrections_text)
+            _write(corrections, corrections_text)
         else:
             corrections.unlink(missing_ok=True)
         if new_documents:
@@ -231,7 +231,7 @@ def save_bundled(targets: Targets, folder: Path, corrections_text: str | None,
                     raise PublishFailed(f"{src.name}: the review's folder already has a file of that name")
                 shutil.copy(src, folder / src.name)
                 copied.append(folder / src.name)
-            write(review_yml, text)
+            _write(review_yml, text)
 
     try:
         return run(targets, change, extracted=extracted, review_id=folder.name)
@@ -242,15 +242,14 @@ def save_bundled(targets: Targets, folder: Path, corrections_text: str | None,
             if text is None:
                 path.unlink(missing_ok=True)
             elif path.read_text(encoding="utf-8") != text:
-                write(path, text)
+                _write(path, text)
         raise
 
 
 def _write(path: Path, text: str) -> None:
     """Replace a curated text file whole (a reader sees the old text or the new, never half)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def save_recurring_correction(targets: Targets, action: str, left: str, right: str, review_id: str) -> Result:

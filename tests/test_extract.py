@@ -6,28 +6,9 @@ import pytest
 
 from ingest.addressees import addressees
 from ingest.dates import due_date, published_date
-from ingest.document import Block, Document
+from ingest.document import Block
 from ingest.extract import extract, extract_file
-
-
-def H(text, level=1, page=None):
-    return Block(text, "heading", page, level)
-
-
-def P(text, page=None):
-    return Block(text, "paragraph", page)
-
-
-def L(text, number=None, level=0, page=None):
-    return Block(text, "list_item", page, level, number)
-
-
-def T(cells, table=0, header=False, page=None):
-    return Block(" | ".join(cells), "table_row", page, cells=list(cells), table=table, header=header)
-
-
-def doc(*blocks, fmt="pdf", metadata=None) -> Document:
-    return Document("review.pdf", fmt, "0" * 64, None, "test", "1", list(blocks), metadata or {})
+from tests.blocks_support import H, L, P, T, doc
 
 
 def recs(*blocks):

@@ -2,30 +2,10 @@
 test builds the form block by block and checks what the extractor makes of it."""
 from __future__ import annotations
 
-from ingest.document import Block, Document
-from ingest.extract import extract
 from ingest.readers.text import text_blocks
 from ingest.themes import choose_themes
+from tests.blocks_support import H, L, P, T, run
 
-
-def H(text, level=1):
-    return Block(text, "heading", None, level)
-
-
-def P(text):
-    return Block(text, "paragraph", None)
-
-
-def L(text, number=None, level=0):
-    return Block(text, "list_item", None, level, number)
-
-
-def T(cells, header=False):
-    return Block(" | ".join(cells), "table_row", None, cells=list(cells), table=0, header=header)
-
-
-def run(*blocks, fmt="html") -> dict:
-    return extract(Document("page." + fmt, fmt, "0" * 64, None, "test", "1", list(blocks), {}))
 
 
 def test_a_committees_resolution_to_note_is_not_a_recommendation():
@@ -103,7 +83,7 @@ def test_text_saved_from_a_pdf_keeps_its_cover_lines_apart_and_drops_running_tit
             "Learning Review Baby T4\nPage 16 of 18\n\n"
             "2. Health visitors should ask both parents about alcohol use at the new birth visit.\n\n"
             "Learning Review Baby T4\nPage 17 of 18\n")
-    out = extract(Document("r.txt", "txt", "0" * 64, None, "test", "1", text_blocks(text), {}))
+    out = run(*text_blocks(text), fmt="txt")
     assert out["review"]["title"] == "LEARNING REVIEW: BABY T4"
     assert [r["number"] for r in out["recommendations"]] == ["1", "2"]
 

@@ -2,25 +2,9 @@
 builds the form block by block and checks what the extractor makes of it."""
 from __future__ import annotations
 
-from ingest.document import Block, Document
-from ingest.extract import extract
 from ingest.labels import split_text_label
+from tests.blocks_support import H, L, P, run
 
-
-def H(text, level=1):
-    return Block(text, "heading", None, level)
-
-
-def P(text):
-    return Block(text, "paragraph", None)
-
-
-def L(text, number=None, level=0):
-    return Block(text, "list_item", None, level, number)
-
-
-def run(*blocks, fmt="html") -> dict:
-    return extract(Document("page." + fmt, fmt, "0" * 64, None, "test", "1", list(blocks), {}))
 
 
 def test_r_codes_label_recommendations_even_after_a_learning_heading():
