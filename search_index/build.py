@@ -14,6 +14,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from search_index import store
+from search_index.bulk_writer import BulkWriter
 from search_index.records import read_records
 from search_index.schema import index_fields, make_schema
 
@@ -21,12 +22,13 @@ log = logging.getLogger(__name__)
 
 
 def write_records(path: Path, records: Iterable[dict], limitmb: int = 256, procs: int = 1) -> int:
-    """Index records into a new Whoosh index at `path`, merged to one segment for fast search."""
+    """Index records into a new Whoosh index at `path`, as one segment for fast search (in memory
+    with BulkWriter; `procs` > 1 uses Whoosh's own writer processes and its `limitmb`)."""
     ix = whoosh_index.create_in(str(path), make_schema())
-    kwargs = {"limitmb": limitmb}
     if procs > 1:
-        kwargs.update(procs=procs, multisegment=False)
-    writer = ix.writer(**kwargs)
+        writer = ix.writer(limitmb=limitmb, procs=procs, multisegment=False)
+    else:
+        writer = BulkWriter(ix)
     count = 0
     try:
         for record in records:

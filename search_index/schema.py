@@ -5,12 +5,21 @@ Text is indexed three times with the stemming analyzer, split by how much a matc
 summaries, `body` for source paragraphs), so query-time boosts rank a title or recommendation
 match above a passing mention in a paragraph. An unstemmed copy (`exact`) serves prefix queries
 (`escalat*`) and spelling suggestions, which both need real words rather than stems; `pairs`
-holds each two neighbouring stems as one term, so phrases are found from postings alone.
+holds each two neighbouring stems as one term, so phrases are found from postings alone, and no
+field keeps word positions (they cost a third of the postings and no query reads them).
+
+A build hands the fields term counts from `analysis.analyse` (one pass over the text instead of
+one per field); the analyzers stay on the fields for query words and for anything indexed as text.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from whoosh.analysis import ShingleFilter, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.system import pack_uint
+
+from search_index.analysis import PAIR_SEPARATOR, analyse
 
 from core import vocab
 
@@ -18,7 +27,7 @@ STEM_ANALYZER = StemmingAnalyzer()
 EXACT_ANALYZER = StandardAnalyzer(stoplist=None, minsize=1)
 # each pair of neighbouring stems as one term: a phrase is then a lookup of its pairs, not a walk
 # over word positions (the slowest query type in Whoosh)
-PAIR_ANALYZER = StemmingAnalyzer() | ShingleFilter(size=2, sep=" ")
+PAIR_ANALYZER = StemmingAnalyzer() | ShingleFilter(size=2, sep=PAIR_SEPARATOR)
 PAIR_FIELD = "pairs"
 
 # query-time boost for each stemmed text field
@@ -33,6 +42,19 @@ FACETS: dict[str, str] = {
 KINDS = vocab.slugs("result_kinds")
 
 
+class CountedText(TEXT):
+    """A text field that also takes ready-made term counts ({term: count}), as Whoosh's own
+    frequency format would count them, so a build analyses each text once (see analysis.py)."""
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, Mapping):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        for term, freq in value.items():
+            yield term.encode("utf-8"), freq, freq * boost, pack_uint(freq)
+
+
 def make_schema() -> Schema:
     """A fresh schema object (Whoosh schemas hold per-index state, so never share one)."""
     return Schema(
@@ -45,11 +67,11 @@ def make_schema() -> Schema:
         type=ID,
         wording=ID,
         date=NUMERIC(int, bits=32, sortable=True),
-        heading=TEXT(analyzer=STEM_ANALYZER),
-        text=TEXT(analyzer=STEM_ANALYZER),
-        body=TEXT(analyzer=STEM_ANALYZER),
-        exact=TEXT(analyzer=EXACT_ANALYZER, phrase=False),
-        pairs=TEXT(analyzer=PAIR_ANALYZER, phrase=False),
+        heading=CountedText(analyzer=STEM_ANALYZER, phrase=False),
+        text=CountedText(analyzer=STEM_ANALYZER, phrase=False),
+        body=CountedText(analyzer=STEM_ANALYZER, phrase=False),
+        exact=CountedText(analyzer=EXACT_ANALYZER, phrase=False),
+        pairs=CountedText(analyzer=PAIR_ANALYZER, phrase=False),
         doc=STORED,
     )
 
@@ -57,8 +79,7 @@ def make_schema() -> Schema:
 def index_fields(record: dict) -> dict:
     """Whoosh fields for one record; the record itself is stored whole so it can be re-indexed."""
     kind = record["kind"]
-    content = record.get("content") or ""
-    heading = record.get("heading") or ""
+    counts = analyse(record.get("heading") or "", record.get("content") or "")
     fields = {
         "id": record["id"],
         "kind": kind,
@@ -69,13 +90,13 @@ def index_fields(record: dict) -> dict:
         "type": record.get("review_type") or "",
         "wording": record.get("wording") or "",
         "date": int(record.get("date") or 0),
-        "heading": heading,
-        "exact": f"{heading}\n{content}",
-        "pairs": f"{heading}\n{content}",
+        "heading": counts["heading"],
+        "exact": counts["exact"],
+        "pairs": counts["pairs"],
         "doc": record,
         # paragraphs count less in the unstemmed copy too (prefix queries rank through it)
         "_exact_boost": 1.0 if kind == "paragraph" else 2.0,
         "_pairs_boost": 1.0 if kind == "paragraph" else 2.0,
     }
-    fields["body" if kind == "paragraph" else "text"] = content
-    return {k: v for k, v in fields.items() if v != ""}
+    fields["body" if kind == "paragraph" else "text"] = counts["content"]
+    return {k: v for k, v in fields.items() if v != "" and v != {}}
