@@ -106,11 +106,26 @@ _CONCLUSIONS = re.compile(r"^(?:the\s+|overall\s+|final\s+)?(?:conclusions?|conc
 _INITIAL_STOP = {"for", "the", "to", "of", "and", "recommendations", "recommendation", "a", "an", "all", "by"}
 
 
+def _reported_by(heading: str) -> bool:
+    """Whether the agencies a group heading or lead-in names report its list rather than receive
+    it: they come before one of `lead_in_reporting_verbs` ("The Board agreed the following
+    recommendations:") or after "<verb> by"; none is named after the verb."""
+    pattern = load_rules().lead_in_reporting
+    m = pattern.search(heading) if pattern is not None else None
+    if m is None:
+        return False
+    rest = heading[m.end():]
+    return bool(re.match(r"\s*by\b", rest, re.I)) or not heading_agencies(rest)
+
+
 @dataclass
 class _Group:
     heading: str
     agencies: list[str]
     ordinal: int
+    # the lead-in's agencies report the list ("The Board agreed the following recommendations:"):
+    # they address only the items that name no addressee of their own
+    reporter: bool = False
 
     @property
     def initials(self) -> str:
@@ -285,7 +300,7 @@ class _Walker:
 
     def _new_group(self, heading: str) -> None:
         self.groups += 1
-        self.group = _Group(heading, heading_agencies(heading), self.groups)
+        self.group = _Group(heading, heading_agencies(heading), self.groups, _reported_by(heading))
 
     # -- walk --------------------------------------------------------------------------
     def run(self) -> None:
@@ -724,9 +739,12 @@ def _rec_agencies(rec: _Item, previous: list[str] | None = None) -> list[str]:
     its opening noun phrase, the agencies it mentions, and last the safeguarding partnership.
     A general agency named beside a part of it gives way to the part (`agencies.subsumed`)."""
     rules = load_rules()
-    found = set(rec.group.agencies if rec.group else []) | set(rec.agencies) | set(addressees(rec.text))
+    group = rec.group.agencies if rec.group and not rec.group.reporter else []
+    found = set(group) | set(rec.agencies) | set(addressees(rec.text))
     if not found and previous and rules.anaphoric_subject is not None and rules.anaphoric_subject.match(rec.text):
         found = set(previous)
+    if not found and rec.group and rec.group.reporter:
+        found = set(rec.group.agencies)
     if not found:
         found = set(opening_agencies(rec.text)) or set(agencies_in(rec.text)) or {"safeguarding-partnership"}
     for general, parts in (rules.subsumed or {}).items():

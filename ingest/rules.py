@@ -19,7 +19,7 @@ from ingest.errors import InvalidSource
 RULES_PATH = Path(__file__).with_name("extraction_rules.yml")
 _PHRASE_LISTS = ("recommendation_lead_ins", "learning_lead_ins", "not_lead_ins", "group_label_starts",
                  "directive_phrases", "directive_verbs", "learning_sentence_starts", "reflection_lead_ins",
-                 "progress_lead_ins", "learning_label_lists")
+                 "progress_lead_ins", "learning_label_lists", "lead_in_reporting_verbs")
 
 
 def phrase_pattern(phrases: list[str], *, anchored: bool = False) -> re.Pattern:
@@ -97,6 +97,7 @@ class ThemeRules:
     action_before: re.Pattern | None = None  # matches the text just before a weak signal that is the action
     action_themes: frozenset[str] = frozenset()  # the themes whose weak signals count there
     weak_confirmed_by: dict[str, re.Pattern] = None  # theme -> words beside which its weak signals count
+    exact_signals: frozenset[str] = frozenset()  # signals that count only as written, not by their stem
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class Rules:
     anaphoric_subject: re.Pattern | None = None
     owner_line: re.Pattern | None = None  # "Responsible: <agency>" after a recommendation
     learning_label_list: re.Pattern | None = None  # "The themes identified include a, b and c."
+    lead_in_reporting: re.Pattern | None = None  # "The Board agreed ...": who reports, before the verb
 
     def has_directive(self, text: str) -> bool:
         """A sentence that asks for something: a directive phrase anywhere or an imperative verb first."""
@@ -209,6 +211,8 @@ def parse_rules(data, path: Path) -> Rules:
         action_before=action_before,
         weak_confirmed_by={k: phrase_pattern(list(v)) for k, v in _slug_lists(
             theme_data.get("weak_confirmed_by") or {}, "themes.weak_confirmed_by", path, theme_slugs).items()},
+        exact_signals=frozenset(p.lower() for p in _strings(theme_data.get("exact_signals") or ["-"],
+                                                           "themes.exact_signals", path)) - {"-"},
         action_themes=frozenset(_slug_list(theme_data.get("action_themes") or [], "themes.action_themes", path,
                                            theme_slugs)),
     )
@@ -248,6 +252,7 @@ def parse_rules(data, path: Path) -> Rules:
         if anaphoric else None,
         owner_line=owner_line,
         learning_label_list=phrase_pattern(lists["learning_label_lists"], anchored=True),
+        lead_in_reporting=phrase_pattern(lists["lead_in_reporting_verbs"]),
     )
 
 

@@ -4,11 +4,13 @@ The vocabulary's signals (core/vocabulary.yml) say which themes a text mentions;
 ingest/extraction_rules.yml (`themes:`) say which mentions make a theme: specialist terms count
 as well, a weak signal ("assessment", "placement", "records") counts only beside a stronger
 signal of the same theme, a word two themes share goes to the one the rest of the document is
-about, and phrases such as "hospital attendance" signal nothing. The themes signalled most are
+about, and phrases such as "hospital attendance" signal nothing; a few signals count only as written
+("staffing", not the "staff" its stem also finds). The themes signalled most are
 kept, up to `max_per_recommendation`, ties going to the one mentioned first.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
 
@@ -36,12 +38,26 @@ def mentions(text: str) -> list[Mention]:
     Where the two overlap the longer phrase wins ("moving drugs" is exploitation, not the
     vocabulary's "drugs"), as it does inside the vocabulary."""
     masked = _masked(text or "")
-    found = load_taxonomy().mentions("themes", masked)
-    for m in _specialist_matcher().find(masked):
-        overlapping = [v for v in found if v.start < m.end and m.start < v.end]
-        if all(m.end - m.start > v.end - v.start and m.start <= v.start and v.end <= m.end for v in overlapping):
-            found = [v for v in found if v not in overlapping] + [m]
-    return sorted(found, key=lambda m: m.start)
+    exact = load_rules().themes.exact_signals
+    found = [m for m in load_taxonomy().mentions("themes", masked)
+             if m.signal.lower() not in exact or masked[m.start:m.end].lower() == m.signal.lower()]
+    found.sort(key=lambda v: v.start)
+    starts = [v.start for v in found]
+    longest = max((v.end - v.start for v in found), default=0)
+    dropped: set[int] = set()
+    added: list[Mention] = []
+    for m in _specialist_matcher().find(masked):  # by position, so a long text stays linear
+        i = bisect_left(starts, m.start - longest)
+        overlapping = []
+        while i < len(found) and found[i].start < m.end:
+            if m.start < found[i].end and i not in dropped:
+                overlapping.append(i)
+            i += 1
+        if all(m.end - m.start > found[i].end - found[i].start and m.start <= found[i].start
+               and found[i].end <= m.end for i in overlapping):
+            dropped.update(overlapping)
+            added.append(m)
+    return sorted([v for i, v in enumerate(found) if i not in dropped] + added, key=lambda m: m.start)
 
 
 def document_counts(texts: list[str]) -> Counter:

@@ -62,3 +62,63 @@ def test_a_sentence_listing_theme_labels_gives_one_learning_point_each():
     prose = run(H("What we found"), P("The themes identified include how the school, the GP and the police "
                                       "each held part of the picture; nobody held all of it."))
     assert len(prose["learning_points"]) == 1
+
+
+def test_themes_named_the_ways_practitioners_name_them():
+    from ingest.themes import choose_themes
+
+    assert "children-missing-education" in choose_themes("Offer every child educated at home a visit each year.")
+    assert "children-missing-education" in choose_themes("Check the child before a school removes them from its roll.")
+    assert "serious-youth-violence" in choose_themes("Offer a youth worker to every young person treated for a stab wound.")
+    assert "multi-agency-working" in choose_themes("Schools should hold a multi-agency meeting before an exclusion.")
+    assert "multi-agency-working" not in choose_themes("Publish multi-agency guidance on fabricated illness.")
+    assert "parental-vulnerability" in choose_themes("Seek assurance that adult services think family.")
+    assert "parental-vulnerability" in choose_themes("Offer every care leaver who becomes a parent an advocate.")
+    assert "records-and-chronologies" in choose_themes("GPs should add an alert to the record of the mother.")
+    assert "neglect" in choose_themes("Follow up a child who misses an appointment with the family.")
+    assert "voice-of-the-child" in choose_themes("Offer a visit at which the child is seen in person.")
+    assert "information-sharing" in choose_themes("What the child says should be passed to the social worker.")
+    assert "physical-abuse" in choose_themes("Apply the protocol to marks on pre-mobile infants.")
+    assert "safe-sleep" in choose_themes("Ask parents whether they share a bed with their infant.")
+    assert "missing-children" in choose_themes("Offer an interview to children who run away from home.")
+    assert "contextual-safeguarding" in choose_themes("Assess harm outside the home.")
+    assert "emotional-abuse" in choose_themes("Recognise children exposed to parental conflict.")
+    assert "parental-engagement" in choose_themes("Act when a parent does not engage with services.")
+    assert "children-missing-education" in choose_themes("Find children missing from education.")
+    assert "missing-children" not in choose_themes("Find children missing from education.")
+    # a longer term of one theme does not swallow another theme's signal inside it
+    assert {"looked-after-children", "parental-vulnerability"} <= set(
+        choose_themes("Offer every care leaver who becomes a parent an advocate."))
+
+
+def test_words_that_look_like_a_theme_but_are_not_one():
+    from ingest.themes import choose_themes
+
+    # the verb is not the status; faith groups as partners are not the family's faith;
+    # "school staff" is not staffing (a signal that counts only as written, `exact_signals`)
+    assert "looked-after-children" not in choose_themes("Ask every client whether they look after children.")
+    assert "ethnicity-culture-identity" not in choose_themes("Run a campaign on safe sleep with faith groups.")
+    assert "supervision-and-training" not in choose_themes("Map the places and spaces that school staff know.")
+    assert "supervision-and-training" not in choose_themes("He was recruited into a county lines network.")
+    assert "supervision-and-training" in choose_themes("Address staffing and recruitment in the team.")
+
+
+def test_a_lead_in_naming_areas_for_improvement_introduces_recommendations():
+    out = run(H("Rapid review learning brief"), P("Key learning:"),
+              L("Young people may not say that they are being blackmailed online."),
+              P("The rapid review identified the following areas for improvement:"),
+              L("Schools should teach online safety from Year 7."),
+              L("The police should offer emotional support the same day."))
+    assert [r["text"] for r in out["recommendations"]] == [
+        "Schools should teach online safety from Year 7.", "The police should offer emotional support the same day."]
+    assert len(out["learning_points"]) == 1
+
+
+def test_the_body_that_agreed_the_recommendations_addresses_only_those_naming_no_one():
+    out = run(H("Board minutes"), P("The Board agreed the following recommendations:"),
+              L("The police should notify children's social care of every domestic incident with a child present.", "1"),
+              L("Develop guidance on the emotional harm of parental conflict.", "2"))
+    assert [r["agencies"] for r in out["recommendations"]] == [["police"], ["safeguarding-partnership"]]
+    named = run(H("Review"), P("The review makes the following recommendations to health partners:"),
+                L("Offer every family a home visit after a move.", "1"))
+    assert named["recommendations"][0]["agencies"] == ["health"]
