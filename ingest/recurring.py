@@ -6,14 +6,18 @@ can check. Similarity is TF-IDF over stemmed words and word pairs, with the phra
 recommendations left out (the rules are data: ingest/recurring.yml), so "the partnership should
 ensure that all agencies" counts for nothing and "multi-agency chronology" counts a lot. A paraphrase table in the same file lets one practice phrase
 worded different ways ("seen alone", "away from parents") count as one term, named in the
-explanation. Items from
+explanation. Words in a large
+share of items count for less the commoner they are, but still count: at national scale the verb
+("train", "audit") is what tells two asks about one topic apart. Items from
 different reviews are linked when similar enough (a little less is enough when they share a theme or
 an addressee); links are merged into groups centre by centre, so one loose link cannot chain
-unrelated asks together. A person's corrections (`reviews/recurring-corrections.yml`) split or join
+unrelated asks together, and a group must be more alike the larger it grows, so asks about one
+topic do not chain into one group of a thousand. A person's corrections (`reviews/recurring-corrections.yml`) split or join
 groups and are applied on every build. Deterministic, offline: scikit-learn and SciPy only.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -53,6 +57,8 @@ class Rules:
     paraphrases: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
     paraphrase_weight: int = 1
     pair_weight: float = 1.0  # weight of word pairs in the similarity (explanations use them whole)
+    grow_from: int = 1_000_000  # groups larger than this need more than `merge` to grow ...
+    grow: float = 0.0  # ... this much more for each e-fold of size
 
 
 def _stems(text: str) -> list[str]:
@@ -85,6 +91,7 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             paraphrases=_paraphrases(data.get("paraphrases") or {}),
             paraphrase_weight=int(data.get("paraphrase_weight", 1)),
             pair_weight=float(data.get("pair_weight", 1.0)),
+            grow_from=int(data.get("grow_from", 1_000_000)), grow=float(data.get("grow", 0.0)),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         raise InvalidSource(path, f"is not a valid recurring-learning rules file ({type(exc).__name__})") from None
@@ -192,18 +199,20 @@ class Analyzer:
         return " ".join(self.surface[s].most_common(1)[0][0] if self.surface[s] else s for s in term.split())
 
 
-def _neighbour_pairs(x: sparse.csr_matrix, items: list[Item], rules: Rules,
+def _neighbour_pairs(search: sparse.csr_matrix, x: sparse.csr_matrix, items: list[Item], rules: Rules,
                      words: list[set[int]]) -> list[tuple[float, int, int]]:
     """(similarity, i, j) for i < j from different reviews that pass the link rule, best first.
-    `words` holds each item's single-word terms: a pair must share `min_shared_words` of them."""
+    Candidates are found on `search` (the vectors without the commonest terms, which would make
+    the search quadratic) and scored on `x`, every term counted. `words` holds each item's
+    single-word terms: a pair must share `min_shared_words` of them."""
     review_no: dict[str, int] = {}
     reviews = np.array([review_no.setdefault(it.review_id, len(review_no)) for it in items])
     shared_tags = [set(it.themes) | {f"@{a}" for a in it.agencies} for it in items]
     floor = min(rules.link, rules.link_shared)
-    pairs: dict[tuple[int, int], float] = {}
-    xt = x.T.tocsc()
-    for start in range(0, x.shape[0], _CHUNK):
-        block = (x[start:start + _CHUNK] @ xt).tocsr()
+    candidates: set[tuple[int, int]] = set()
+    xt = search.T.tocsc()
+    for start in range(0, search.shape[0], _CHUNK):
+        block = (search[start:start + _CHUNK] @ xt).tocsr()
         block.data[block.data < floor] = 0
         block.eliminate_zeros()
         for r in range(block.shape[0]):
@@ -217,15 +226,19 @@ def _neighbour_pairs(x: sparse.csr_matrix, items: list[Item], rules: Rules,
             if len(cols) > rules.neighbours:
                 top = np.argpartition(-vals, rules.neighbours)[: rules.neighbours]
                 cols, vals = cols[top], vals[top]
-            for j, v in zip(cols.tolist(), vals.tolist()):
-                if v < rules.link and not (shared_tags[i] & shared_tags[j]):
-                    continue
-                if len(words[i] & words[j]) < rules.min_shared_words:
-                    continue
-                key = (i, j) if i < j else (j, i)
-                if v > pairs.get(key, 0.0):
-                    pairs[key] = v
-    return sorted(((v, i, j) for (i, j), v in pairs.items()), key=lambda p: (-p[0], p[1], p[2]))
+            candidates.update((i, j) if i < j else (j, i) for j in cols.tolist())
+    if not candidates:
+        return []
+    left, right = (np.array(side) for side in zip(*sorted(candidates)))
+    sims = np.asarray(x[left].multiply(x[right]).sum(axis=1)).ravel()
+    pairs = []
+    for i, j, v in zip(left.tolist(), right.tolist(), sims.tolist()):
+        if v < floor or (v < rules.link and not (shared_tags[i] & shared_tags[j])):
+            continue
+        if len(words[i] & words[j]) < rules.min_shared_words:
+            continue
+        pairs.append((v, i, j))
+    return sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
 
 
 def _weighted(x: sparse.csr_matrix, terms, rules: Rules) -> sparse.csr_matrix:
@@ -241,13 +254,53 @@ def _weighted(x: sparse.csr_matrix, terms, rules: Rules) -> sparse.csr_matrix:
 
 def _vectors(items: list[Item], rules: Rules) -> tuple[sparse.csr_matrix, TfidfVectorizer, Analyzer]:
     analyzer = Analyzer(rules)
-    # terms in a large share of items say nothing about which ask an item is (and would make the
-    # neighbour search quadratic); small corpora keep every term
-    max_df = max(rules.max_df_share * len(items), rules.max_df_floor)
-    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm="l2", dtype=np.float32,
-                                 max_df=int(max_df))
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm="l2", dtype=np.float32)
     texts = [it.text + "".join(f" {THEME_TOKEN}{t.replace('-', '')}" for t in it.themes) for it in items]
     return vectorizer.fit_transform(texts).tocsr(), vectorizer, analyzer
+
+
+def _damped(x: sparse.csr_matrix, rules: Rules) -> sparse.csr_matrix:
+    """Terms in more than the search's share of items count for less the commoner they are
+    (weight times max_df / df), unit length again: a clause half the items end with
+    ("within six months") says little about the ask, a verb one item in twenty uses says more."""
+    max_df = max(rules.max_df_share * x.shape[0], rules.max_df_floor)
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float64)
+    scale = np.minimum(1.0, max_df / np.maximum(df, 1))
+    if (scale >= 1).all():
+        return x
+    out = normalize(x @ sparse.diags(scale.astype(np.float32))).astype(np.float32).tocsr()
+    out.eliminate_zeros()
+    return out
+
+
+def _searchable(x: sparse.csr_matrix, rules: Rules) -> sparse.csr_matrix:
+    """The vectors the neighbour search uses. A term in a large share of items would make the
+    search quadratic, so it counts only joined to each rarer term of the same item ("train" with
+    "online safety", not "train" alone), and such a pair that is itself that common is left out.
+    Small corpora keep every term as it is. The similarity itself (`x`) counts every term: at
+    national scale "train" is in one item in twenty, yet it is what tells "train staff on online
+    safety" from "appoint a lead for online safety"."""
+    max_df = max(rules.max_df_share * x.shape[0], rules.max_df_floor)
+    common = np.bincount(x.indices, minlength=x.shape[1]) > max_df
+    if not common.any():
+        return x
+    rows, cols, vals = [], [], []
+    joined: dict[tuple[int, int], int] = {}
+    for n in range(x.shape[0]):
+        lo, hi = x.indptr[n], x.indptr[n + 1]
+        terms, weights = x.indices[lo:hi], x.data[lo:hi]
+        is_common = common[terms]
+        for c, wc in zip(terms[is_common].tolist(), weights[is_common].tolist()):
+            for r, wr in zip(terms[~is_common].tolist(), weights[~is_common].tolist()):
+                rows.append(n)
+                cols.append(joined.setdefault((c, r), len(joined)))
+                vals.append(math.sqrt(wc * wr))
+    pairs = sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(x.shape[0], len(joined)))
+    pairs = pairs[:, np.bincount(pairs.indices, minlength=pairs.shape[1]) <= max_df]
+    rare = x @ sparse.diags((~common).astype(np.float32))
+    out = normalize(sparse.hstack([rare, pairs]).tocsr()).astype(np.float32).tocsr()
+    out.eliminate_zeros()
+    return out
 
 
 def group(items: list[Item], rules: Rules | None = None, corrections: Corrections | None = None) -> list[Group]:
@@ -255,7 +308,7 @@ def group(items: list[Item], rules: Rules | None = None, corrections: Correction
 
     Merging is average-link: two groups join only while the mean similarity between their members
     (the dot product of their summed unit vectors over the product of their sizes) stays at
-    `merge` or above.
+    `merge` or above, and above that by `grow` for each e-fold of the joined size past `grow_from`.
     """
     rules = rules or load_rules()
     corrections = corrections or Corrections()
@@ -267,6 +320,7 @@ def group(items: list[Item], rules: Rules | None = None, corrections: Correction
     except ValueError:  # nothing but boilerplate in every item
         return []
     terms = vectorizer.get_feature_names_out()
+    whole = _damped(whole, rules)
     x = _weighted(whole, terms, rules)
     rows = [dict(zip(x.indices[x.indptr[n]:x.indptr[n + 1]].tolist(), x.data[x.indptr[n]:x.indptr[n + 1]].tolist()))
             for n in range(x.shape[0])]
@@ -292,6 +346,13 @@ def group(items: list[Item], rules: Rules | None = None, corrections: Correction
             va, vb = vb, va
         return sum(w * vb.get(t, 0.0) for t, w in va.items()) / (len(members[a]) * len(members[b]))
 
+    def bar(size: int) -> float:
+        """The mean similarity a group of `size` members needs: `merge`, and more as it grows past
+        `grow_from`, so a large group must be as alike as a small one is on average."""
+        if size <= rules.grow_from:
+            return rules.merge
+        return rules.merge + rules.grow * float(np.log(size / rules.grow_from))
+
     def kept_apart(a: int, b: int) -> bool:
         if not corrections.apart:
             return False
@@ -312,9 +373,9 @@ def group(items: list[Item], rules: Rules | None = None, corrections: Correction
     for left, right in corrections.together:
         if left in index and right in index and find(index[left]) != find(index[right]):
             union(find(index[left]), find(index[right]))
-    for _score, i, j in _neighbour_pairs(x, items, rules, words):
+    for _score, i, j in _neighbour_pairs(_searchable(x, rules), x, items, rules, words):
         a, b = find(i), find(j)
-        if a != b and not kept_apart(a, b) and mean_similarity(a, b) >= rules.merge:
+        if a != b and not kept_apart(a, b) and mean_similarity(a, b) >= bar(len(members[a]) + len(members[b])):
             union(a, b)
     out = [_describe(items, group_rows, x, whole, terms, analyzer, rules) for group_rows in members.values()
            if len({items[m].review_id for m in group_rows}) >= 2]

@@ -265,3 +265,31 @@ def test_the_generated_corpus_pairs_hold_same_asks_and_near_misses_from_differen
     assert sum(p[2] for p in pairs) == 50 and sum(not p[2] for p in pairs) == 50
     assert all(review_of[a] != review_of[b] and (ask_of[a] == ask_of[b]) == same for a, b, same, _ in pairs)
     assert all(ask_of[a][1] == ask_of[b][1] for a, b, _, _ in pairs)  # near misses share the topic
+
+
+def test_asks_about_one_topic_do_not_chain_into_one_national_group():
+    """At national scale the verbs that tell two asks about one topic apart ("train staff on",
+    "appoint a lead for") are common words; they still count, and a group must be more alike the
+    larger it grows. Before, 16,000 generated items gave a largest group of 530 mixing 13 or more
+    topics, and one group in three held more than one topic (now 173, and one in six)."""
+    from recurring_bench import national_corpus_labelled
+
+    corpus, asks = national_corpus_labelled(16000)
+    topic = {it.id: ask[1] for it, ask in zip(corpus, asks)}
+    groups = group(corpus)
+    assert max(len(g.members) for g in groups) <= 200  # about 20 items share each generated ask
+    one_topic = [g for g in groups if len({topic[m.id] for m in g.members}) == 1]
+    assert len(one_topic) >= 0.8 * len(groups)
+
+
+def test_a_group_must_be_more_alike_the_larger_it_grows():
+    rules = load_rules()
+    assert rules.grow > 0 and rules.grow_from >= 2
+    # three asks about one topic, worded alike except for the verb, in many reviews
+    verbs = ["train staff on", "audit practice on", "appoint a lead for"]
+    data = [Item(f"r{n}-rec-{k}", f"r{n}", f"Schools should {verb} online safety.", (), (), 2015)
+            for n in range(30) for k, verb in enumerate(verbs)]
+    loose = {len(g.members) for g in group(data, replace(rules, grow=0.0))}
+    strict = {len(g.members) for g in group(data, rules)}
+    assert loose == {90}  # without the growing bar one loose group holds all three asks
+    assert strict == {30}
