@@ -9,10 +9,11 @@ one group. The baseline line scores the open data's old canned query (same theme
 addressee means recurring) on the same pairs. The last line is
 `pairs=N precision=... recall=... group_60k_s=...`.
 
-`--choose` picks `merge` and `pair_weight` for ingest/recurring.yml by leaving one tuning set out
-at a time (tune, held-out, held-out-2: choose on two by mean F1, score the third) and prints each
-choice and the one made on all three; then `grow_from` and `grow` on the generated corpus's pairs; held-out-3, held-out-4 and held-out-5 (their pairs and their
-items) are never looked at.
+`--choose` picks `merge`, `pair_weight`, `vocabulary_weight` and `strip_addressees` for
+ingest/recurring.yml by leaving one tuning set out at a time (tune, held-out, held-out-2: choose on
+two by mean F1, score the third) and prints each choice and the one made on all three; then
+`grow_from` and `grow` on the generated corpus's pairs. held-out-3, held-out-4 and held-out-5
+(their pairs and their items) are never looked at.
 """
 from __future__ import annotations
 
@@ -61,6 +62,8 @@ GROW_FROM = (4, 8, 16)
 GROWS = (0.1, 0.2, 0.3, 0.4)
 MERGES = (0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.22, 0.24, 0.28)
 PAIR_WEIGHTS = (0.0, 0.3, 0.6, 1.0)
+VOCABULARY_WEIGHTS = (0, 1, 3)  # how much the search vocabulary's groups count (0: not read)
+STRIP_ADDRESSEES = (False, True)
 
 
 def _near_miss_set(left: str, right: str) -> str:
@@ -160,29 +163,35 @@ def f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def choose(items, pairs) -> tuple[float, float]:
-    """Leave-one-set-out choice of (merge, pair_weight) on CHOOSING_SETS; prints every fold.
-    Only the items of those sets are grouped: the later sets' items would sway the choice through
-    the pool (document frequencies, chaining) even though their pairs are never scored here."""
+def choose(items, pairs) -> tuple[float, float, int, bool]:
+    """Leave-one-set-out choice of (merge, pair_weight, vocabulary_weight, strip_addressees) on
+    CHOOSING_SETS; prints every fold. Only the items of those sets are grouped: the later sets'
+    items would sway the choice through the pool (document frequencies, chaining) even though
+    their pairs are never scored here."""
     base = load_rules()
     pairs = [p for p in pairs if p[3] in CHOOSING_SETS]
     chosen_items = {i for a, b, _, _ in pairs for i in (a, b)}
     items = [it for it in items if it.id in chosen_items]
     table = {}
-    for merge, weight in product(MERGES, PAIR_WEIGHTS):
+    for merge, weight, vocabulary, strip in product(MERGES, PAIR_WEIGHTS, VOCABULARY_WEIGHTS, STRIP_ADDRESSEES):
         # `link` follows `merge`: two items alone can only meet at `merge` or above
-        rules = replace(base, merge=merge, pair_weight=weight, link=merge, link_shared=min(base.link_shared, merge))
+        rules = replace(base, merge=merge, pair_weight=weight, link=merge, link_shared=min(base.link_shared, merge),
+                        vocabulary_weight=vocabulary, strip_addressees=strip)
         predict = grouped_predictor(items, rules)
-        table[merge, weight] = {s: score(predict, [p for p in pairs if p[3] == s]) for s in CHOOSING_SETS}
+        table[merge, weight, vocabulary, strip] = {s: score(predict, [p for p in pairs if p[3] == s])
+                                                   for s in CHOOSING_SETS}
 
-    def best(sets) -> tuple[float, float]:  # ties go to the stricter merge, then the lighter pairs
-        return max(table, key=lambda k: (sum(f1(*table[k][s]) for s in sets), k[0], -k[1]))
+    def best(sets):  # ties go to the stricter merge, the lighter pairs, the rules as they are
+        return max(table, key=lambda k: (round(sum(f1(*table[k][s]) for s in sets), 9), k[0], -k[1], -k[2], -k[3]))
+
+    def said(k) -> str:
+        return f"merge={k[0]} pair_weight={k[1]} vocabulary_weight={k[2]} strip_addressees={k[3]}"
     for left in CHOOSING_SETS:
         k = best([s for s in CHOOSING_SETS if s != left])
         p, r = table[k][left]
-        print(f"choose without {left}: merge={k[0]} pair_weight={k[1]} -> {left} precision={p:.3f} recall={r:.3f}")
+        print(f"choose without {left}: {said(k)} -> {left} precision={p:.3f} recall={r:.3f}")
     k = best(CHOOSING_SETS)
-    print(f"chosen on {', '.join(CHOOSING_SETS)}: merge={k[0]} pair_weight={k[1]}")
+    print(f"chosen on {', '.join(CHOOSING_SETS)}: {said(k)}")
     return k
 
 
@@ -213,7 +222,7 @@ def choose_growth(items, pairs, n: int = 60000) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=60000, help="recommendations in the timing corpus")
-    parser.add_argument("--choose", action="store_true", help="choose merge and pair_weight, print them, stop")
+    parser.add_argument("--choose", action="store_true", help="choose the thresholds and options, print them, stop")
     args = parser.parse_args()
     items, pairs = labelled()
     if args.choose:

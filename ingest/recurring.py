@@ -32,9 +32,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from ingest.errors import InvalidSource
+from ingest.recurring_words import search_vocabulary, without_addressees
 from ingest.taxonomy import stem
 
 RULES_FILE = Path(__file__).with_name("recurring.yml")
+ROOT = Path(__file__).resolve().parent.parent
 CORRECTIONS_FILE = "recurring-corrections.yml"
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CHUNK = 2048
@@ -57,6 +59,12 @@ class Rules:
     paraphrases: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
     paraphrase_weight: int = 1
     pair_weight: float = 1.0  # weight of word pairs in the similarity (explanations use them whole)
+    # the search vocabulary's groups, read as more paraphrases counted `vocabulary_weight` times
+    # (0: not read), and its abbreviations as written -> the label of their group
+    vocabulary: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+    abbreviations: tuple[tuple[str, str], ...] = ()
+    vocabulary_weight: int = 0
+    strip_addressees: bool = False  # leave out the agencies an ask is addressed to
     grow_from: int = 1_000_000  # groups larger than this need more than `merge` to grow ...
     grow: float = 0.0  # ... this much more for each e-fold of size
 
@@ -73,6 +81,16 @@ def _paraphrases(table: dict) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], 
             raise ValueError(f"paraphrase {label!r} needs a list of phrases")
         out.append((str(label), tuple(tuple(_stems(str(p))) for p in phrases if _stems(str(p)))))
     return tuple(out)
+
+
+def _vocabulary(data: dict) -> dict:
+    """The Rules fields for the search vocabulary named by `search_vocabulary`, if any."""
+    if not data.get("search_vocabulary"):
+        return {}
+    groups, abbreviations = search_vocabulary(ROOT / str(data["search_vocabulary"]))
+    table = _paraphrases({label: phrases for label, phrases in groups if phrases})
+    return {"vocabulary": tuple((label, forms) for label, forms in table if forms),
+            "abbreviations": tuple(abbreviations)}
 
 
 @lru_cache(maxsize=4)
@@ -92,6 +110,8 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             paraphrase_weight=int(data.get("paraphrase_weight", 1)),
             pair_weight=float(data.get("pair_weight", 1.0)),
             grow_from=int(data.get("grow_from", 1_000_000)), grow=float(data.get("grow", 0.0)),
+            vocabulary_weight=int(data.get("vocabulary_weight", 0)),
+            strip_addressees=bool(data.get("strip_addressees", False)), **_vocabulary(data),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         raise InvalidSource(path, f"is not a valid recurring-learning rules file ({type(exc).__name__})") from None
@@ -162,16 +182,27 @@ class Analyzer:
     def __init__(self, rules: Rules):
         self.skip = rules.boilerplate | ENGLISH_STOP_WORDS
         self.surface: dict[str, Counter] = defaultdict(Counter)
-        self.labels = {f"{CONCEPT_TOKEN}{n}": label for n, (label, _) in enumerate(rules.paraphrases)}
-        self.weight = rules.paraphrase_weight
+        tables = [("", rules.paraphrases, rules.paraphrase_weight)]
+        if rules.vocabulary_weight:
+            tables.append(("v", rules.vocabulary, rules.vocabulary_weight))
+        self.labels: dict[str, str] = {}
+        self.weights: dict[str, int] = {}
         self.starts: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-        for n, (_, phrases) in enumerate(rules.paraphrases):
-            for phrase in phrases:
-                self.starts[phrase[0]].append((phrase, f"{CONCEPT_TOKEN}{n}"))
+        for prefix, table, weight in tables:
+            for n, (label, phrases) in enumerate(table):
+                token = f"{CONCEPT_TOKEN}{prefix}{n}"
+                self.labels[token], self.weights[token] = label, weight
+                for phrase in phrases:
+                    self.starts[phrase[0]].append((phrase, token))
+        tokens = {label: token for token, label in self.labels.items() if token.startswith(f"{CONCEPT_TOKEN}v")}
+        # an abbreviation counts only as written, in capitals ("LADO"; "CARE" is not "care")
+        self.abbreviations = [(re.compile(rf"\b{re.escape(a)}s?\b"), tokens[label])
+                              for a, label in (rules.abbreviations if rules.vocabulary_weight else ())
+                              if label in tokens]
 
     def concepts(self, text: str) -> list[str]:
         """The paraphrase-table entries the text says in any of their ways, once each, in order."""
-        if not self.starts:
+        if not self.starts and not self.abbreviations:
             return []
         stems = _stems(text)
         found: dict[str, None] = {}
@@ -179,10 +210,13 @@ class Analyzer:
             for phrase, token in self.starts.get(s, ()):
                 if tuple(stems[k:k + len(phrase)]) == phrase:
                     found[token] = None
+        for pattern, token in self.abbreviations:
+            if pattern.search(text):
+                found[token] = None
         return list(found)
 
     def __call__(self, text: str) -> list[str]:
-        concepts = [t for t in self.concepts(text) for _ in range(self.weight)]
+        concepts = [t for t in self.concepts(text) for _ in range(self.weights[t])]
         words = [w for w in _WORD.findall(text.lower().replace("-", " ")) if w not in self.skip and len(w) > 1]
         themes = [w for w in words if w.startswith(THEME_TOKEN)]
         words = [w for w in words if not w.startswith(THEME_TOKEN)]
@@ -255,7 +289,7 @@ def _weighted(x: sparse.csr_matrix, terms, rules: Rules) -> sparse.csr_matrix:
 def _vectors(items: list[Item], rules: Rules) -> tuple[sparse.csr_matrix, TfidfVectorizer, Analyzer]:
     analyzer = Analyzer(rules)
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm="l2", dtype=np.float32)
-    texts = [it.text + "".join(f" {THEME_TOKEN}{t.replace('-', '')}" for t in it.themes) for it in items]
+    texts = [(without_addressees(it.text) if rules.strip_addressees else it.text) + "".join(f" {THEME_TOKEN}{t.replace('-', '')}" for t in it.themes) for it in items]
     return vectorizer.fit_transform(texts).tocsr(), vectorizer, analyzer
 
 

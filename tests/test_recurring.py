@@ -121,7 +121,7 @@ def test_the_shipped_thresholds_are_the_ones_the_bench_chooses(capsys):
     from recurring_bench import choose, labelled
 
     rules = load_rules()
-    assert choose(*labelled()) == (rules.merge, rules.pair_weight)
+    assert choose(*labelled()) == (rules.merge, rules.pair_weight, rules.vocabulary_weight, rules.strip_addressees)
     assert "chosen on tune, held-out, held-out-2" in capsys.readouterr().out
 
 
@@ -293,3 +293,35 @@ def test_a_group_must_be_more_alike_the_larger_it_grows():
     strict = {len(g.members) for g in group(data, rules)}
     assert loose == {90}  # without the growing bar one loose group holds all three asks
     assert strict == {30}
+
+
+LADO = ["Employers must consult the LADO about allegations against a coach.",
+        "Allegations about a volunteer should go to the local authority designated officer.",
+        "Schools should keep allegations about pupils confidential."]
+
+
+def test_the_search_vocabulary_can_count_an_abbreviation_and_its_words_as_one():
+    rules = load_rules()
+    assert rules.vocabulary and ("LADO", "local authority designated officer") in rules.abbreviations
+    read = replace(rules, vocabulary_weight=1)
+    (g,) = group(items(LADO[:1], LADO[1:2], LADO[2:]), read)
+    assert {m.id for m in g.members} == {"r0-rec-0", "r1-rec-0"}
+    assert "local authority designated officer" in g.key_phrases  # the group's own label says why
+    assert group(items(LADO[:1], LADO[1:2], LADO[2:]), replace(rules, vocabulary_weight=0)) == []
+
+
+def test_a_search_abbreviation_counts_only_in_capitals():
+    from ingest.recurring import Analyzer
+
+    analyzer = Analyzer(replace(load_rules(), vocabulary_weight=1))
+    assert analyzer.concepts("Schools should send the plan home.") == []
+    assert analyzer.concepts("Schools should support children with SEND.") != []
+
+
+def test_the_agencies_an_ask_is_addressed_to_can_be_left_out():
+    from ingest.recurring_words import without_addressees
+
+    assert "visitor" not in without_addressees("Health visitors and midwives should give safer sleep advice.")
+    assert "safer sleep advice" in without_addressees("Health visitors and midwives should give safer sleep advice.")
+    assert "records" in without_addressees("Health records should show a child protection plan.")
+    assert without_addressees("No directive here, GPs.") == "No directive here, GPs."
