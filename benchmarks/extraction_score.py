@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.extraction.render import expectations, load_spec, render  # noqa: E402
 from ingest.extract import extract_file  # noqa: E402
 
-SETS = ("tuning", "scored", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
+SETS = ("tuning", "scored", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
 SPEC_DIR = ROOT / "benchmarks" / "extraction"
 
 
