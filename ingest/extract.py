@@ -222,6 +222,7 @@ class _Walker:
         self.lps: list[_Item] = []
         self.table_sections: dict[int, str | None] = {}
         self.i = 0
+        self.owned: _Item | None = None  # the recommendation an owner line here would belong to
 
     @property
     def section(self) -> str | None:
@@ -312,6 +313,7 @@ class _Walker:
                     self.table_sections[id(table)] = self.section
                     self._table(table)
                 continue
+            owned = self._owned(block)
             if self._owner_line(block):
                 pass
             elif list_heading(block):
@@ -332,18 +334,31 @@ class _Walker:
             else:
                 self._outside(block)
             self.last = block
+            self.owned = owned
+
+    def _owned(self, b: Block) -> _Item | None:
+        """The recommendation an owner line after `b` belongs to: the open one, or the one before a
+        rationale paragraph ("Why: ...", `rationale_labels`) that `b` is."""
+        if self.recs and self.current is not None and self.current is self.recs[-1]:
+            return self.current
+        pattern = load_rules().rationale_line
+        if self.owned is not None and b.kind == "paragraph" and pattern is not None and pattern.match(b.text):
+            return self.owned
+        return None
 
     def _owner_line(self, b: Block) -> bool:
-        """'Responsible: <agency>' just after a recommendation (`agencies.owner_labels`): its owner."""
+        """'Responsible: <agency>' just after a recommendation (`agencies.owner_labels`), or after
+        its rationale paragraph: its owner."""
         pattern = load_rules().owner_line
-        if pattern is None or b.kind == "table_row" or not self.recs or self.current is None or \
-                self.current is not self.recs[-1]:
+        target = self.current if self.recs and self.current is not None and self.current is self.recs[-1] \
+            else self.owned
+        if pattern is None or b.kind == "table_row" or target is None:
             return False
         m = pattern.match(b.text)
         agencies = heading_agencies(m.group("who")) if m else []
         if not agencies:
             return False
-        self.current.agencies += [a for a in agencies if a not in self.current.agencies]
+        target.agencies += [a for a in agencies if a not in target.agencies]
         self._close()
         return True
 
@@ -745,6 +760,8 @@ def _rec_agencies(rec: _Item, previous: list[str] | None = None) -> list[str]:
         found = set(previous)
     if not found and rec.group and rec.group.reporter:
         found = set(rec.group.agencies)
+    if not found and rules.first_person is not None and rules.first_person[0].match(rec.text):
+        found = {rules.first_person[1]}  # "We will run briefings for teachers": the publisher, not the teachers
     if not found:
         found = set(opening_agencies(rec.text)) or set(agencies_in(rec.text)) or {"safeguarding-partnership"}
     for general, parts in (rules.subsumed or {}).items():

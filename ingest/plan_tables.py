@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ingest.dates import due_date
 from ingest.document import Block
+from ingest.rules import load_rules
 from ingest.sections import clean_number, split_text_label
 from ingest.taxonomy import agency_of, status_of, uses_brag
 
@@ -69,6 +70,11 @@ def column_roles(cells: list[str]) -> dict[str, int]:
             if pattern.search(text) and role not in roles:
                 roles[role] = col
                 break
+        else:
+            # a header worded as a recommendations heading ("What needs to change", "Areas for
+            # improvement": extraction_rules.yml `headings.recommendations`) is the column too
+            if "recommendation" not in roles and load_rules().headings.recommendations.match(text):
+                roles["recommendation"] = col
     return roles
 
 

@@ -122,6 +122,8 @@ class Rules:
     owner_line: re.Pattern | None = None  # "Responsible: <agency>" after a recommendation
     learning_label_list: re.Pattern | None = None  # "The themes identified include a, b and c."
     lead_in_reporting: re.Pattern | None = None  # "The Board agreed ...": who reports, before the verb
+    rationale_line: re.Pattern | None = None  # "Why: ..." after a recommendation, before its owner line
+    first_person: tuple[re.Pattern, str] | None = None  # "We will ..." and the agency "we" is
 
     def has_directive(self, text: str) -> bool:
         """A sentence that asks for something: a directive phrase anywhere or an imperative verb first."""
@@ -228,7 +230,15 @@ def parse_rules(data, path: Path) -> Rules:
             raise InvalidSource(path, f"extraction rules: 'agencies.subsumed' names unknown agency '{unknown[0]}'")
         subsumed[general] = frozenset(parts)
     anaphoric = agency_data.get("anaphoric_subjects")
+    first_person = None
+    if agency_data.get("first_person") is not None:
+        fp = agency_data["first_person"]
+        if not isinstance(fp, dict) or fp.get("agency") not in agency_slugs:
+            raise InvalidSource(path, "extraction rules: 'agencies.first_person' needs openings and a known agency")
+        first_person = (phrase_pattern(_strings(fp.get("openings"), "agencies.first_person.openings", path),
+                                       anchored=True), fp["agency"])
     owners = agency_data.get("owner_labels")
+    rationale = agency_data.get("rationale_labels")
     owner_line = re.compile(rf"^\s*(?:{_alternatives(_strings(owners, 'agencies.owner_labels', path))})\s*[:\-\u2013]\s*"
                             r"(?P<who>\S.{0,150})$", re.I) if owners else None
     return Rules(
@@ -253,6 +263,9 @@ def parse_rules(data, path: Path) -> Rules:
         owner_line=owner_line,
         learning_label_list=phrase_pattern(lists["learning_label_lists"], anchored=True),
         lead_in_reporting=phrase_pattern(lists["lead_in_reporting_verbs"]),
+        first_person=first_person,
+        rationale_line=re.compile(rf"^\s*(?:{_alternatives(_strings(rationale, 'agencies.rationale_labels', path))})"
+                                  r"\s*[:\-\u2013]", re.I) if rationale else None,
     )
 
 

@@ -3,7 +3,7 @@ builds the form block by block and checks what the extractor makes of it."""
 from __future__ import annotations
 
 from ingest.labels import split_text_label
-from tests.blocks_support import H, L, P, run
+from tests.blocks_support import H, L, P, T, run
 
 
 
@@ -122,3 +122,47 @@ def test_the_body_that_agreed_the_recommendations_addresses_only_those_naming_no
     named = run(H("Review"), P("The review makes the following recommendations to health partners:"),
                 L("Offer every family a home visit after a move.", "1"))
     assert named["recommendations"][0]["agencies"] == ["health"]
+
+
+def test_a_table_column_headed_as_a_recommendations_heading_holds_the_recommendations():
+    out = run(H("Rapid review: Baby C"),
+              T(["Learning", "What needs to change", "Who"], header=True),
+              T(["Three professionals saw bruising and each assumed another had referred.",
+                 "Every professional who sees a bruise on a baby should make the referral themselves.", "All agencies"]),
+              T(["A father's conviction was known to probation but not to the health visitor.",
+                 "Probation should tell the health visiting service when a person they supervise lives with a baby.",
+                 "Probation"]))
+    assert [r["text"][:20] for r in out["recommendations"]] == ["Every professional w", "Probation should tel"]
+    assert out["recommendations"][1]["agencies"] == ["probation"]
+    assert len(out["learning_points"]) == 2
+
+
+def test_an_owner_line_after_a_rationale_paragraph_is_the_owner_of_the_recommendation_before():
+    out = run(H("Recommendations"),
+              L("Children's social care should include a chronology of every previous referral in each assessment.", "1"),
+              P("Why: eight referrals over five years were each treated as the first."),
+              P("Lead agency: Children's social care"),
+              L("Practitioners should check whether a parent's apparent cooperation leads to any change.", "2"),
+              P("Why: agreement with plans was mistaken for change."),
+              P("Lead agency: Safeguarding partnership"),
+              L("Health visitors should find out about every man who spends time in the household.", "3"))
+    assert [r["agencies"] for r in out["recommendations"]] == [
+        ["childrens-social-care"], ["safeguarding-partnership"], ["health"]]
+
+
+def test_a_first_person_recommendation_is_the_publishers_own():
+    out = run(H("Learning from local reviews"), H("What we will do", 2),
+              L("We will run briefings for teachers on how extremist content reaches young people online."))
+    assert out["recommendations"][0]["agencies"] == ["safeguarding-partnership"]
+
+
+def test_themes_described_in_plain_words():
+    from ingest.themes import choose_themes
+
+    assert "harmful-practices" in choose_themes("Tell the lead when a student is taken abroad during term.")
+    assert "records-and-chronologies" in choose_themes("The police should put a marker on every linked address.")
+    assert "fathers-and-male-carers" in choose_themes("Find out about every man who spends time in the home.")
+    assert "parental-engagement" in choose_themes("Check whether a parent's apparent cooperation changes anything.")
+    assert "safe-sleep" in choose_themes("Set out what partners must do when a baby dies suddenly at home.")
+    assert "poverty-and-housing" in choose_themes("Ask about food and heating when a family is struggling financially.")
+    assert "supervision-and-training" in choose_themes("We will run briefings for teachers on extremism.")
