@@ -8,7 +8,7 @@ A query judged `want: {}` (the repository holds no learning on its topic) succee
 when it returns nothing or only closest matches shown as such (no result holds all its words);
 `zero_results` counts only the queries that do have learning to find.
 
-    .venv/bin/python benchmarks/search_relevance.py [--db data/reviews.db] [--set tune|held-out|held-out-2|held-out-3|held-out-4|held-out-5|all] [-v]
+    .venv/bin/python benchmarks/search_relevance.py [--db data/reviews.db] [--set tune|held-out|held-out-2|held-out-3|held-out-4|held-out-5|held-out-6|all] [-v]
 
 The index is built fresh from the database into a temporary folder, so the figure always measures
 the code as it is. The last line printed is
@@ -74,7 +74,7 @@ def score(service: SearchService, queries: list[dict], verbose: bool = False) ->
             "zero_results": zero}
 
 
-SETS = ("tune", "held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5")
+SETS = ("tune", "held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5", "held-out-6")
 
 
 def main(argv: list[str] | None = None) -> None:
