@@ -46,7 +46,9 @@ def mentions(text: str) -> list[Mention]:
     longest = max((v.end - v.start for v in found), default=0)
     dropped: set[int] = set()
     added: list[Mention] = []
-    for m in _specialist_matcher().find(masked):  # by position, so a long text stays linear
+    specialist = [m for m in _specialist_matcher().find(masked)
+                  if m.signal.lower() not in exact or masked[m.start:m.end].lower() == m.signal.lower()]
+    for m in specialist:  # by position, so a long text stays linear
         i = bisect_left(starts, m.start - longest)
         overlapping = []
         while i < len(found) and found[i].start < m.end:

@@ -2,6 +2,8 @@
 builds the form block by block and checks what the extractor makes of it."""
 from __future__ import annotations
 
+from collections import Counter
+
 from ingest.labels import split_text_label
 from tests.blocks_support import H, L, P, T, run
 
@@ -166,3 +168,21 @@ def test_themes_described_in_plain_words():
     assert "safe-sleep" in choose_themes("Set out what partners must do when a baby dies suddenly at home.")
     assert "poverty-and-housing" in choose_themes("Ask about food and heating when a family is struggling financially.")
     assert "supervision-and-training" in choose_themes("We will run briefings for teachers on extremism.")
+
+
+def test_themes_in_plain_descriptions_and_whose_mental_health():
+    from ingest.themes import choose_themes
+
+    assert "radicalisation" in choose_themes("Young people drawn into extremism online.")
+    assert "disabled-children" in choose_themes("A child who uses a wheelchair.")
+    assert "emotional-abuse" in choose_themes("A child repeatedly told they are worthless.")
+    assert "poverty-and-housing" in choose_themes("A family living in a hostel.")
+    assert "children-missing-education" in choose_themes("Follow up a pupil who stops attending.")
+    assert "children-missing-education" not in choose_themes("Follow up a mother who stops attending.")
+    assert "thresholds" not in choose_themes("Mental health services should not close the case without a call.")
+    # "sectioned": the parent's or the young person's mental health, as the rest of the document says
+    assert choose_themes("A parent who had been sectioned.", Counter({"parental-mental-health": 2})) == [
+        "parental-mental-health"]
+    assert choose_themes("A young person who had been sectioned.", Counter({"child-mental-health": 2})) == [
+        "child-mental-health"]
+    assert "radicalisation" not in choose_themes("The home was extremely cold and had no heating.")
