@@ -24,6 +24,7 @@ from ingest.readers.blocks import classify
 from ingest.readers.columns import reading_order
 from ingest.labels import is_toc_line, split_label
 from ingest.readers.layout import strip_running
+from ingest.readers.pdfium_tables import page_tables
 from ingest.readers.pdftables import PdfTable, find_tables, looks_ruled
 from ingest.readers.textnorm import clean, ends_sentence, join_all
 
@@ -135,6 +136,7 @@ def _read(path: Path, pdf: pdfium.PdfDocument, on_page=None) -> Document:
     pages: list[list[Line]] = []
     sizes: list[tuple[float, float]] = []
     ruled: list[int] = []
+    tables: dict[int, list[PdfTable]] = {}
     images = 0
     for i in range(n_pages):
         page = pdf[i]
@@ -144,14 +146,18 @@ def _read(path: Path, pdf: pdfium.PdfDocument, on_page=None) -> Document:
             textpage = page.get_textpage()
             try:
                 pages.append(_page_lines(textpage, i + 1))
+                budget.add(sum(len(line.text) for line in pages[-1]))
+                budget.check_time()
+                if not pages[-1]:
+                    images += _count_images(page)
+                elif looks_ruled(page):
+                    found = page_tables(page, textpage, i + 1, PdfTable)
+                    if found is None:
+                        ruled.append(i + 1)  # a page pdfium's tables do not handle: pdfplumber reads it
+                    elif found:
+                        tables[i + 1] = found
             finally:
                 textpage.close()
-            budget.add(sum(len(line.text) for line in pages[-1]))
-            budget.check_time()
-            if not pages[-1]:
-                images += _count_images(page)
-            elif looks_ruled(page):
-                ruled.append(i + 1)
         finally:
             page.close()
         if on_page:
@@ -160,7 +166,8 @@ def _read(path: Path, pdf: pdfium.PdfDocument, on_page=None) -> Document:
         if images:
             raise UnreadableDocument(path, SCANNED)
         raise UnreadableDocument(path, "the PDF has no extractable text")
-    tables = find_tables(path, ruled) if ruled else {}
+    if ruled:
+        tables.update(find_tables(path, ruled))
     pages = strip_running(pages, [h for _, h in sizes])
     paras = _paragraphs(pages, sizes, tables)
     body = _body_size(pages)
