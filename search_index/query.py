@@ -63,6 +63,7 @@ class Unit:
     question: bool = False
     splittable: bool = False  # one unquoted run of several words: relaxation may take them one by one
     own: wq.Query | None = None  # the typed words alone, when `literal` also holds their equivalents
+    parts: list["Unit"] = field(default_factory=list)  # a splittable run's words, each parsed as if typed alone
 
     @property
     def either(self) -> wq.Query:
@@ -289,19 +290,32 @@ def relaxed_units(parsed: Parsed) -> list[Unit]:
 
     A query that is one concept run ("adult mental health services") is a single unit, so it
     could not be relaxed at all; its words one by one can be, and a record holding more of them
-    ranks higher. Words already typed as units of their own are not counted twice.
+    ranks higher. Each word finds what it finds typed alone, equivalents included ("online
+    grooming": grooming also finds exploitation). Words already typed as units of their own are
+    not counted twice.
     """
     seen = {stems(u.words[0]) for u in parsed.units if len(u.words) == 1}
     extra: list[Unit] = []
     for unit in parsed.units:
         if not unit.splittable:
             continue
+        parts = {tuple(p.words): p for p in unit.parts}
         for word in unit.words:
             form = stems(word)
             if form and form not in seen:
                 seen.add(form)
-                extra.append(Unit(_terms(form), words=[word]))
+                extra.append(parts.get((word,)) or Unit(_terms(form), words=[word]))
     return parsed.units + extra
+
+
+def _word_parts(unit: Unit, synonyms: Synonyms) -> list[Unit]:
+    """Each word of a run as the parser reads it alone (its equivalents and tags)."""
+    parts = []
+    for word in unit.words:
+        alone = Parsed(word, None)
+        if _combine(_with_synonyms([Item("word", word)], synonyms), alone, synonyms) is not None:
+            parts += [p for p in alone.units if p.words == [word] and not p.question]
+    return parts
 
 
 def _plain(text: str) -> Parsed:
@@ -322,6 +336,9 @@ def parse(raw: object, synonyms: Synonyms) -> Parsed:
         items = _with_synonyms(_items(text), synonyms)
         parsed = Parsed(text, None)
         parsed.query = _combine(items, parsed, synonyms)
+        for unit in parsed.units:
+            if unit.splittable:
+                unit.parts = _word_parts(unit, synonyms)
         if parsed.query is None and any(i.neg for i in items):
             return _plain(text.replace("-", " ").replace("NOT", " "))
         return parsed

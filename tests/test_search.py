@@ -540,3 +540,15 @@ def test_relaxed_units_split_runs_once_and_never_quoted_phrases():
     assert [u.words for u in relaxed_units(typed_too)[len(typed_too.units):]] == [["adult"], ["mental"], ["services"]]
     assert relaxed_units(parse('"adult mental health services"', synonyms)) == parse(
         '"adult mental health services"', synonyms).units
+
+
+def test_a_relaxed_run_word_finds_its_equivalents_as_if_typed_alone():
+    """"online grooming" names a theme; relaxed, "grooming" still finds exploitation (concepts.yml)."""
+    synonyms = load_synonyms()
+    run = parse("online grooming", synonyms)
+    assert len(run.units) == 1 and run.units[0].splittable
+    extra = {u.words[0]: u for u in relaxed_units(run)[1:]}
+    assert extra.keys() == {"online", "grooming"}
+    alone = parse("grooming", synonyms).units[0]
+    assert extra["grooming"].literal == alone.literal
+    assert "exploit" in {t for _, t in extra["grooming"].literal.iter_all_terms()}
