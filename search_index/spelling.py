@@ -3,10 +3,14 @@
 Whoosh's correctors count a swap of two letters as two edits, so they are asked for candidates two
 edits away, and a candidate is kept only when it is one typing slip away (one letter added, dropped,
 changed, or two neighbours swapped: "negelct", "abuce"), or two slips for a word of eight letters or
-more ("bruseing"). A shorter real word the data happens not to hold ("hanging") is then not
-turned into another word ("having"), and a word of the vocabulary is never corrected.
+more whose letters are the candidate's but for one ("bruseing", "harrasment": a letter misplaced
+and one wrong). A real word the data happens not to hold is then not turned into another word:
+"hanging" not into "having", "bullying" not into "building" (two letters changed, not moved), and
+a word of the vocabulary is never corrected.
 """
 from __future__ import annotations
+
+from collections import Counter
 
 LONG = 8  # letters from which two slips are allowed
 CANDIDATES = 8
@@ -26,6 +30,12 @@ def slips(a: str, b: str) -> int:
     return prev[-1]
 
 
+def letters_apart(a: str, b: str) -> int:
+    """How many letters one word has that the other lacks (the larger side), order ignored."""
+    ca, cb = Counter(a), Counter(b)
+    return max(sum((ca - cb).values()), sum((cb - ca).values()))
+
+
 def allowed(word: str) -> int:
     if len(word) <= 3:
         return 0
@@ -39,6 +49,7 @@ def nearest(word: str, *correctors) -> str | None:
         return None
     for corrector in correctors:
         for candidate in corrector.suggest(word, limit=CANDIDATES, maxdist=2, prefix=1):
-            if candidate != word and slips(word, candidate) <= limit:
+            apart = slips(word, candidate)
+            if candidate != word and (apart <= 1 or (apart <= limit and letters_apart(word, candidate) <= 1)):
                 return candidate
     return None

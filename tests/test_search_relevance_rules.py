@@ -141,7 +141,7 @@ def _words(*words: str) -> ListCorrector:
 
 
 @pytest.mark.parametrize("typed, meant", [("negelct", "neglect"), ("abuce", "abuse"), ("bruseing", "bruising"),
-                                          ("safegaurding", "safeguarding")])
+                                          ("safegaurding", "safeguarding"), ("harrasment", "harassment")])
 def test_one_typing_slip_or_two_in_a_long_word_is_corrected(typed, meant):
     assert spelling.nearest(typed, _words(meant)) == meant
 
@@ -149,6 +149,15 @@ def test_one_typing_slip_or_two_in_a_long_word_is_corrected(typed, meant):
 @pytest.mark.parametrize("typed, other", [("hanging", "having"), ("ward", "wore"), ("abuse", "amuses")])
 def test_a_word_under_eight_letters_is_not_turned_into_one_two_slips_away(typed, other):
     """Two changed letters in a shorter word make another word, not a typing slip."""
+    assert spelling.slips(typed, other) == 2
+    assert _words(other).suggest(typed, limit=1, maxdist=2, prefix=1) == [other]  # Whoosh alone would
+    assert spelling.nearest(typed, _words(other)) is None
+
+
+@pytest.mark.parametrize("typed, other", [("bullying", "building"), ("stalking", "stabbing"),
+                                          ("hoarding", "harming"), ("scalding", "standing")])
+def test_a_long_real_word_is_not_turned_into_one_with_two_other_letters(typed, other):
+    """Two slips in a long word are a misplaced letter plus one wrong, not two letters replaced."""
     assert spelling.slips(typed, other) == 2
     assert _words(other).suggest(typed, limit=1, maxdist=2, prefix=1) == [other]  # Whoosh alone would
     assert spelling.nearest(typed, _words(other)) is None
