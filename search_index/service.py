@@ -61,11 +61,13 @@ class SearchResults:
     matched_all: int = 0  # how many contain every word (or name what the query names)
     relaxed: bool = False  # closer matches over some of the words follow those
     corrected_from: str | None = None  # what was typed, when the results are for a correction
+    tagged_only: bool = False  # no record holds the words: what matched is tagged with what they name
 
     @property
     def closest_only(self) -> bool:
-        """No result contains all the words: every hit is a closest match."""
-        return self.relaxed and self.matched_all == 0
+        """No result contains all the words: every hit is a closest match (or only tagged with the
+        theme or agency the words name, as "LADO" finds the council's records)."""
+        return (self.relaxed and self.matched_all == 0) or self.tagged_only
 
 
 def _int(value: object, default: int, low: int, high: int) -> int:
@@ -268,9 +270,9 @@ class SearchService:
                                      facets=cache.counts(cache.all_docs) if want_facets else {})
             tiers = [_Tier(wq.Every(), allowed)]
             sort = "date" if sort == "relevance" and not parsed.text else sort
-            relaxed, matched_all = False, len(allowed)
+            relaxed, matched_all, literally = False, len(allowed), len(allowed)
         else:
-            tiers, relaxed, matched_all = self._tiers(opened, parsed, allowed)
+            tiers, relaxed, matched_all, literally = self._tiers(opened, parsed, allowed)
         found = frozenset().union(*(t.docs for t in tiers))
         total = len(found)
         if sort == "date":
@@ -285,11 +287,13 @@ class SearchService:
         suggestion = self._suggest(searcher, parsed) if matched_all == 0 and parsed.query is not None else None
         return SearchResults(hits=hits, total=total, page=page, pages=math.ceil(total / per_page),
                              facets=cache.counts(found) if want_facets else {}, suggestion=suggestion,
-                             query=parsed.text, matched_all=matched_all, relaxed=relaxed)
+                             query=parsed.text, matched_all=matched_all, relaxed=relaxed,
+                             tagged_only=matched_all > 0 and not literally)
 
     @staticmethod
-    def _tiers(opened: _Opened, parsed: Parsed, allowed) -> tuple[list[_Tier], bool, int]:
-        """The matching documents in rank tiers, from posting sets (no scoring yet).
+    def _tiers(opened: _Opened, parsed: Parsed, allowed) -> tuple[list[_Tier], bool, int, int]:
+        """The matching documents in rank tiers, from posting sets (no scoring yet), whether
+        closest matches were added, how many match all units and how many of those literally.
 
         1. every unit found literally (as typed before through equivalents only, and each of those
         tagged with what the words name first); 2. every unit found literally or through the theme
@@ -326,7 +330,7 @@ class SearchService:
         matched_all = sum(len(t.docs) for t in tiers)
         units = relaxed_units(parsed) if matched_all == 0 else parsed.units  # a run's words: only to avoid nothing
         if matched_all >= FEW or len(units) < 2:
-            return tiers, False, matched_all
+            return tiers, False, matched_all, len(strict)
         either += found(units[len(parsed.units):])[1]
         seen = frozenset().union(*(t.docs for t in tiers))
         coord = Counter(d for docs in either for d in docs)
@@ -339,7 +343,7 @@ class SearchService:
             relaxed_query = wq.AndNot(relaxed_query, parsed.negative)
         for level in sorted(by_level, reverse=True):
             tiers.append(_Tier(relaxed_query, frozenset(by_level[level])))
-        return tiers, bool(rest), matched_all
+        return tiers, bool(rest), matched_all, len(strict)
 
     def _rank(self, opened: _Opened, tiers: list[_Tier], need: int) -> list[tuple[int, float]]:
         """The first `need` documents: tier by tier, records without learning last within a tier."""

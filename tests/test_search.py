@@ -552,3 +552,17 @@ def test_a_relaxed_run_word_finds_its_equivalents_as_if_typed_alone():
     alone = parse("grooming", synonyms).units[0]
     assert extra["grooming"].literal == alone.literal
     assert "exploit" in {t for _, t in extra["grooming"].literal.iter_all_terms()}
+
+
+@pytest.mark.parametrize("q", ["LADO", "stepfather", "significant males"])
+def test_results_found_only_through_the_theme_or_agency_named_are_shown_as_closest(service, q):
+    """No record holds the words (the taxonomy's signals), so what is tagged with the theme or agency
+    they name is offered as closest matches, not as records containing the words."""
+    results = service.search(q, spelling=False)
+    assert results.total and results.matched_all == results.total
+    assert results.tagged_only and results.closest_only
+
+
+def test_literal_matches_are_not_shown_as_only_tagged(service):
+    results = service.search("neglect")
+    assert results.total and not results.tagged_only and not results.closest_only

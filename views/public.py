@@ -197,7 +197,7 @@ def api_search():
         "page": results.page, "per_page": params.per_page, "pages": results.pages,
         "total": results.total, "suggestion": results.suggestion,
         "corrected_from": results.corrected_from, "closest_matches": results.relaxed,
-        "matched_all_words": results.matched_all,
+        "matched_all_words": results.matched_all, "tagged_only": results.tagged_only,
         "hits": hits,
         "facets": {name: [{"value": v, "count": c} for v, c in values]
                    for name, values in results.facets.items()},
