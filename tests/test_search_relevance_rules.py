@@ -208,3 +208,11 @@ def test_what_a_phrase_finds_one_way_counts_for_less_than_its_own_words():
     assert vocab.one_way(stems("toxic trio")) == {stems("domestic abuse")}
     boosts = {t.text: t.boost for t in parse("toxic trio", vocab).query.leaves() if t.fieldname == "pairs"}
     assert boosts["domest abus"] == PAIR_BOOST * FINDS_SCALE < boosts["trigger trio"] == PAIR_BOOST
+
+
+def test_domestic_violence_and_domestic_abuse_find_each_other():
+    """The older term and the one the Domestic Abuse Act 2021 uses name the same thing (concepts.yml)."""
+    from search_index.synonyms import load
+    vocab = load()
+    violence, abuse = stems("domestic violence"), stems("domestic abuse")
+    assert abuse in vocab.lookup(violence) and violence in vocab.lookup(abuse)
