@@ -37,6 +37,7 @@ HIT_FIELDS = ("kind", "id", "review_id", "review_title", "title", "url", "year",
               "agencies", "status", "wording", "page")
 PARAGRAPH_FIELDS = frozenset({"body"})  # where report paragraphs' text is indexed
 OTHER_FIELDS = frozenset({"heading", "text"})  # where everything else's is
+DIRECT_TAGS = frozenset({"kind", "year"})  # "recommendations", "2018": the words ask for exactly these records
 FEW = 5  # fewer documents than this with all the words: add the closest matches below them
 RELATED_TERMS = 12
 RELATED_MIN_SHARED = 2  # key terms a related item must share with the source
@@ -293,7 +294,8 @@ class SearchService:
     @staticmethod
     def _tiers(opened: _Opened, parsed: Parsed, allowed) -> tuple[list[_Tier], bool, int, int]:
         """The matching documents in rank tiers, from posting sets (no scoring yet), whether
-        closest matches were added, how many match all units and how many of those literally.
+        closest matches were added, how many match all units and how many of those hold every unit
+        itself (or are the kind of record or year it names).
 
         1. every unit found literally (as typed before through equivalents only, and each of those
         tagged with what the words name first); 2. every unit found literally or through the theme
@@ -316,6 +318,11 @@ class SearchService:
             return (docs & keep) - excluded
 
         strict = usable(frozenset.intersection(*literal))
+        # what holds every unit itself, or is the kind of record or year a unit names (not only
+        # tagged with the theme or agency it names)
+        direct = usable(frozenset.intersection(*(lit.union(*(cache.sets.get(fld, {}).get(slug, frozenset())
+                                                             for fld, slug in u.tags if fld in DIRECT_TAGS))
+                                                 for u, lit in zip(parsed.units, literal))))
         own = frozenset.intersection(*(lit if u.own is None else matching.docs(u.own, searcher, postings)
                                        for u, lit in zip(parsed.units, literal)))
         # what was typed, then what holds only its equivalents (both contain every unit); within
@@ -330,7 +337,7 @@ class SearchService:
         matched_all = sum(len(t.docs) for t in tiers)
         units = relaxed_units(parsed) if matched_all == 0 else parsed.units  # a run's words: only to avoid nothing
         if matched_all >= FEW or len(units) < 2:
-            return tiers, False, matched_all, len(strict)
+            return tiers, False, matched_all, len(direct)
         either += found(units[len(parsed.units):])[1]
         seen = frozenset().union(*(t.docs for t in tiers))
         coord = Counter(d for docs in either for d in docs)
@@ -343,7 +350,7 @@ class SearchService:
             relaxed_query = wq.AndNot(relaxed_query, parsed.negative)
         for level in sorted(by_level, reverse=True):
             tiers.append(_Tier(relaxed_query, frozenset(by_level[level])))
-        return tiers, bool(rest), matched_all, len(strict)
+        return tiers, bool(rest), matched_all, len(direct)
 
     def _rank(self, opened: _Opened, tiers: list[_Tier], need: int) -> list[tuple[int, float]]:
         """The first `need` documents: tier by tier, records without learning last within a tier."""

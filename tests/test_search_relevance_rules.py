@@ -180,6 +180,7 @@ def test_a_year_names_the_reviews_published_in_it(svc):
     Child K's comes first."""
     found = reviews(svc.search("2018"))
     assert found == ["kite-2018", "finch-2013"]
+    assert not svc.search("2018").tagged_only  # a year asks for the reviews published in it
 
 
 def test_a_hyphenated_word_also_finds_it_written_as_one(svc):
