@@ -312,10 +312,12 @@ class SearchService:
 
         literal, either, tags = found(parsed.units)
         excluded = matching.docs(parsed.negative, searcher, postings) if parsed.negative is not None else frozenset()
-        keep = allowed if allowed is not None else cache.all_docs
 
         def usable(docs: frozenset[int]) -> frozenset[int]:
-            return (docs & keep) - excluded
+            # without filters nothing to keep out: postings already leave deleted documents out,
+            # and copying a national-scale match into `& all_docs` cost milliseconds a query
+            kept = docs & allowed if allowed is not None else docs
+            return kept - excluded if excluded else kept
 
         strict = usable(frozenset.intersection(*literal))
         # what holds every unit itself, or is the kind of record or year a unit names (not only
