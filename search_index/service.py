@@ -98,6 +98,7 @@ class _Tier:
     docs: frozenset[int]
     cheap: bool = False
     literal: list[frozenset[int]] = field(default_factory=list)  # per unit, to order a cheap tier
+    whole: frozenset[int] = frozenset()  # of a review itself tagged with what the words name: first in a cheap tier
 
 
 class _Opened:
@@ -335,7 +336,7 @@ class SearchService:
         tiers = [_Tier(parsed.query, docs) for docs in parts if docs] or [_Tier(parsed.query, strict)]
         if any(u.tags for u in parsed.units):
             tiers.append(_Tier(parsed.concept, usable(frozenset.intersection(*either)) - strict, cheap=True,
-                               literal=literal))
+                               literal=literal, whole=_whole_reviews(cache, named)))
         matched_all = sum(len(t.docs) for t in tiers)
         units = relaxed_units(parsed) if matched_all == 0 else parsed.units  # a run's words: only to avoid nothing
         if matched_all >= FEW or len(units) < 2:
@@ -369,9 +370,10 @@ class SearchService:
     def _ranked(opened: _Opened, tier: _Tier, docs: frozenset[int], limit: int) -> list[tuple[int, float]]:
         if tier.cheap:
             # found only through a tag: newest learning first, report text last (no text to score)
-            kind_rank, dates, literal = opened.kind_rank, opened.dates, tier.literal
+            kind_rank, dates, literal, whole = opened.kind_rank, opened.dates, tier.literal, tier.whole
             best = heapq.nsmallest(limit, docs, key=lambda d: (
-                -sum(d in lit for lit in literal), kind_rank.get(d, 9), -(dates[d] if d < len(dates) else 0), d))
+                -sum(d in lit for lit in literal), d not in whole, kind_rank.get(d, 9),
+                -(dates[d] if d < len(dates) else 0), d))
             return [(d, 0.0) for d in best]
         searcher = opened.searcher()
         paragraphs = opened.facets.sets["kind"].get("paragraph", frozenset())
@@ -483,6 +485,20 @@ class SearchService:
         parsed = Parsed("", None, stems={word for word, _ in terms})
         return [self._hit(searcher, hit.docnum, hit.score, parsed) for hit in results
                 if hit.score >= floor and len({t for _, t in hit.matched_terms()}) >= RELATED_MIN_SHARED][:limit]
+
+
+def _whole_reviews(cache: FacetCache, named: list[frozenset[int]]) -> frozenset[int]:
+    """Every record of the reviews whose own record carries a tag of each unit that names one.
+
+    A theme the review as a whole carries says more than the same tag on one learning point of a
+    review about something else ("CAMHS": a child's mental health, not a parent's self-harm history).
+    """
+    reviews = cache.sets["kind"].get("review", frozenset())
+    whole = [docs & reviews for docs in named]
+    if not whole or not all(whole):
+        return frozenset()
+    tagged = frozenset.intersection(*whole)
+    return frozenset().union(*(docs for docs in cache.sets["review"].values() if docs & tagged))
 
 
 def _replace_word(text: str, word: str, replacement: str) -> str:

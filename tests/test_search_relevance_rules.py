@@ -217,3 +217,22 @@ def test_domestic_violence_and_domestic_abuse_find_each_other():
     vocab = load()
     violence, abuse = stems("domestic violence"), stems("domestic abuse")
     assert abuse in vocab.lookup(violence) and violence in vocab.lookup(abuse)
+
+
+def test_a_review_carrying_the_theme_leads_a_stray_tag_on_another_reviews_learning(tmp_path):
+    """Found only through the theme a query names, the review whose own record carries the theme
+    comes before a newer review that has the tag on one learning point only."""
+    stray = _review("heron-2022", "A review about a baby's injuries.", subject="Baby H", year="2022",
+                    learning=["Her mother's history of self-injury was not known to the health visitor."])
+    stray["learning_points"][0]["themes"] = ["child-mental-health"]
+    whole = _review("gull-2014", "A girl in care died in a placement far away.", subject="Child G", year="2014",
+                    learning=["Her distress was not recognised by the placement."], themes=["child-mental-health"])
+    db = write_database(tmp_path / "reviews.db", [stray, whole])
+    build_index(db, tmp_path / "index")
+    service = SearchService(tmp_path / "index")
+    try:
+        results = service.search("CAMHS")
+        assert results.tagged_only and {"heron-2022", "gull-2014"} <= set(reviews(results))
+        assert reviews(results)[0] == "gull-2014"
+    finally:
+        service.close()
