@@ -63,7 +63,6 @@ class Unit:
     question: bool = False
     splittable: bool = False  # one unquoted run of several words: relaxation may take them one by one
     own: wq.Query | None = None  # the typed words alone, when `literal` also holds their equivalents
-    parts: list["Unit"] = field(default_factory=list)  # a splittable run's words, each parsed as if typed alone
 
     @property
     def either(self) -> wq.Query:
@@ -82,6 +81,7 @@ class Parsed:
     words: list[str] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     negative: wq.Query | None = None
+    synonyms: Synonyms | None = None  # what it was parsed with: relaxation reads a run's words the same way
 
     @property
     def concept(self) -> wq.Query | None:
@@ -299,23 +299,21 @@ def relaxed_units(parsed: Parsed) -> list[Unit]:
     for unit in parsed.units:
         if not unit.splittable:
             continue
-        parts = {tuple(p.words): p for p in unit.parts}
         for word in unit.words:
             form = stems(word)
             if form and form not in seen:
                 seen.add(form)
-                extra.append(parts.get((word,)) or Unit(_terms(form), words=[word]))
+                alone = _alone(word, parsed.synonyms) if parsed.synonyms is not None else None
+                extra.append(alone or Unit(_terms(form), words=[word]))
     return parsed.units + extra
 
 
-def _word_parts(unit: Unit, synonyms: Synonyms) -> list[Unit]:
-    """Each word of a run as the parser reads it alone (its equivalents and tags)."""
-    parts = []
-    for word in unit.words:
-        alone = Parsed(word, None)
-        if _combine(_with_synonyms([Item("word", word)], synonyms), alone, synonyms) is not None:
-            parts += [p for p in alone.units if p.words == [word] and not p.question]
-    return parts
+def _alone(word: str, synonyms: Synonyms) -> Unit | None:
+    """One word of a run as the parser reads it typed alone (its equivalents and tags)."""
+    alone = Parsed(word, None)
+    if _combine(_with_synonyms([Item("word", word)], synonyms), alone, synonyms) is None:
+        return None
+    return next((u for u in alone.units if u.words == [word] and not u.question), None)
 
 
 def _plain(text: str) -> Parsed:
@@ -336,9 +334,7 @@ def parse(raw: object, synonyms: Synonyms) -> Parsed:
         items = _with_synonyms(_items(text), synonyms)
         parsed = Parsed(text, None)
         parsed.query = _combine(items, parsed, synonyms)
-        for unit in parsed.units:
-            if unit.splittable:
-                unit.parts = _word_parts(unit, synonyms)
+        parsed.synonyms = synonyms
         if parsed.query is None and any(i.neg for i in items):
             return _plain(text.replace("-", " ").replace("NOT", " "))
         return parsed

@@ -98,7 +98,7 @@ class _Tier:
     docs: frozenset[int]
     cheap: bool = False
     literal: list[frozenset[int]] = field(default_factory=list)  # per unit, to order a cheap tier
-    whole: frozenset[int] = frozenset()  # of a review itself tagged with what the words name: first in a cheap tier
+    tags: list[frozenset] = field(default_factory=list)  # per unit naming a theme or agency, its tags
 
 
 class _Opened:
@@ -129,6 +129,27 @@ class _Opened:
         self._searchers_lock = threading.Lock()
         self._docnums: dict[str, int | None] = {}  # document id -> number, filled as statuses ask
         self._status_sets: tuple[Mapping, dict[str, frozenset[int]]] | None = None
+        self.review_records = kinds.get("review", frozenset())
+        self._whole: dict[tuple[str, str], frozenset[int]] = {}  # tag -> records of reviews carrying it
+
+    def whole_reviews(self, units: list[frozenset]) -> frozenset[int]:
+        """Every record of the reviews whose own record carries a tag of each unit.
+
+        A theme the review as a whole carries says more than the same tag on one learning point of
+        a review about something else ("CAMHS": a child's mental health, not a parent's history of
+        self-harm). Per tag, worked out once per index generation.
+        """
+        per_unit = []
+        for tags in units:
+            found = []
+            for tag in tags:
+                if tag not in self._whole:
+                    tagged = self.facets.sets.get(tag[0], {}).get(tag[1], frozenset()) & self.review_records
+                    self._whole[tag] = frozenset().union(*(
+                        docs for docs in self.facets.sets["review"].values() if not docs.isdisjoint(tagged)))
+                found.append(self._whole[tag])
+            per_unit.append(frozenset().union(*found))
+        return frozenset.intersection(*per_unit) if per_unit else frozenset()
 
     def status_sets(self, statuses: Mapping[str, str]) -> dict[str, frozenset[int]]:
         """status -> document numbers, for the given id -> status mapping (the last one is kept,
@@ -323,9 +344,11 @@ class SearchService:
         strict = usable(frozenset.intersection(*literal))
         # what holds every unit itself, or is the kind of record or year a unit names (not only
         # tagged with the theme or agency it names)
-        direct = usable(frozenset.intersection(*(lit.union(*(cache.sets.get(fld, {}).get(slug, frozenset())
-                                                             for fld, slug in u.tags if fld in DIRECT_TAGS))
-                                                 for u, lit in zip(parsed.units, literal))))
+        direct = strict
+        if any(fld in DIRECT_TAGS for u in parsed.units for fld, _ in u.tags):
+            direct = usable(frozenset.intersection(*(lit.union(*(cache.sets.get(fld, {}).get(slug, frozenset())
+                                                                 for fld, slug in u.tags if fld in DIRECT_TAGS))
+                                                     for u, lit in zip(parsed.units, literal))))
         own = frozenset.intersection(*(lit if u.own is None else matching.docs(u.own, searcher, postings)
                                        for u, lit in zip(parsed.units, literal)))
         # what was typed, then what holds only its equivalents (both contain every unit); within
@@ -336,7 +359,7 @@ class SearchService:
         tiers = [_Tier(parsed.query, docs) for docs in parts if docs] or [_Tier(parsed.query, strict)]
         if any(u.tags for u in parsed.units):
             tiers.append(_Tier(parsed.concept, usable(frozenset.intersection(*either)) - strict, cheap=True,
-                               literal=literal, whole=_whole_reviews(cache, named)))
+                               literal=literal, tags=[u.tags for u in parsed.units if u.tags]))
         matched_all = sum(len(t.docs) for t in tiers)
         units = relaxed_units(parsed) if matched_all == 0 else parsed.units  # a run's words: only to avoid nothing
         if matched_all >= FEW or len(units) < 2:
@@ -370,7 +393,8 @@ class SearchService:
     def _ranked(opened: _Opened, tier: _Tier, docs: frozenset[int], limit: int) -> list[tuple[int, float]]:
         if tier.cheap:
             # found only through a tag: newest learning first, report text last (no text to score)
-            kind_rank, dates, literal, whole = opened.kind_rank, opened.dates, tier.literal, tier.whole
+            kind_rank, dates, literal = opened.kind_rank, opened.dates, tier.literal
+            whole = opened.whole_reviews(tier.tags)
             best = heapq.nsmallest(limit, docs, key=lambda d: (
                 -sum(d in lit for lit in literal), d not in whole, kind_rank.get(d, 9),
                 -(dates[d] if d < len(dates) else 0), d))
@@ -485,20 +509,6 @@ class SearchService:
         parsed = Parsed("", None, stems={word for word, _ in terms})
         return [self._hit(searcher, hit.docnum, hit.score, parsed) for hit in results
                 if hit.score >= floor and len({t for _, t in hit.matched_terms()}) >= RELATED_MIN_SHARED][:limit]
-
-
-def _whole_reviews(cache: FacetCache, named: list[frozenset[int]]) -> frozenset[int]:
-    """Every record of the reviews whose own record carries a tag of each unit that names one.
-
-    A theme the review as a whole carries says more than the same tag on one learning point of a
-    review about something else ("CAMHS": a child's mental health, not a parent's self-harm history).
-    """
-    reviews = cache.sets["kind"].get("review", frozenset())
-    whole = [docs & reviews for docs in named]
-    if not whole or not all(whole):
-        return frozenset()
-    tagged = frozenset.intersection(*whole)
-    return frozenset().union(*(docs for docs in cache.sets["review"].values() if docs & tagged))
 
 
 def _replace_word(text: str, word: str, replacement: str) -> str:
