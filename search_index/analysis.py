@@ -21,7 +21,8 @@ PAIR_SEPARATOR = " "
 
 
 @lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
+def stem_word(word: str) -> str:
+    """Porter stem of a lower-cased word, cached (the same words recur in every text)."""
     return stem(word)
 
 
@@ -32,7 +33,7 @@ def words(text: str) -> list[str]:
 
 def stems(lowered: list[str]) -> list[str]:
     """Stems of the words that are not stop words, in order (the stemming analyzer)."""
-    return [_stem(w) for w in lowered if len(w) >= MIN_STEMMED and w not in STOP_WORDS]
+    return [stem_word(w) for w in lowered if len(w) >= MIN_STEMMED and w not in STOP_WORDS]
 
 
 def pairs(stemmed: list[str]) -> list[str]:

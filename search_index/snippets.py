@@ -6,24 +6,18 @@ from escaped pieces only; the one tag we add is `<mark class="search-hit">`.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from html import escape
 
-from whoosh.lang.porter import stem
+from search_index.analysis import stem_word
 
 _WORD = re.compile(r"\w+")
 SNIPPET_CHARS = 240
 LEAD_CHARS = 60
 
 
-@lru_cache(maxsize=20000)
-def _stem(word: str) -> str:
-    return stem(word)
-
-
 def _is_hit(word: str, stems: set[str], prefixes: list[str]) -> bool:
     lower = word.lower()
-    return _stem(lower) in stems or any(lower.startswith(p) for p in prefixes)
+    return stem_word(lower) in stems or any(lower.startswith(p) for p in prefixes)
 
 
 def snippet(text: str, stems: set[str], prefixes: list[str], max_chars: int = SNIPPET_CHARS) -> str:

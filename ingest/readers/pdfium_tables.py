@@ -21,6 +21,7 @@ from ingest.readers.textnorm import clean
 LINE_END_HYPHEN = "\x02"  # pdfium's bounded text marks a hyphen that ends a line with this
 FLAT = 1e-6  # a segment this close to level or plumb counts as horizontal or vertical
 MAX_SEGMENTS = 200_000  # a page drawing more than this is not a table page: leave it to pdfplumber
+MAX_OBJECTS = 100_000  # objects looked at per page
 
 
 class _Unsupported(Exception):
@@ -61,25 +62,33 @@ def _points(obj, matrix: tuple) -> list[list[tuple[float, float]]]:
     return subpaths
 
 
-def _walk(obj, matrix: tuple, out: list, budget: list[int]) -> None:
-    kind = pdfium_c.FPDFPageObj_GetType(obj)
-    if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-        budget[0] -= max(pdfium_c.FPDFPath_CountSegments(obj), 0)
-        if budget[0] < 0:
-            raise _Unsupported("too many path segments")
-        out.extend(_points(obj, _multiply(_matrix(obj), matrix)))
-    elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-        inner = _multiply(_matrix(obj), matrix)
-        for i in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-            _walk(pdfium_c.FPDFFormObj_GetObject(obj, i), inner, out, budget)
+def page_objects(page, limit: int):
+    """(object, matrix to page space) for every object on the page, inside forms too; stops
+    after `limit` objects (forms nest, and a hostile file can nest them deeply)."""
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    pending = [(pdfium_c.FPDFPage_GetObject(page, i), identity)
+               for i in reversed(range(pdfium_c.FPDFPage_CountObjects(page)))]
+    seen = 0
+    while pending and seen < limit:
+        obj, outer = pending.pop()
+        seen += 1
+        yield obj, outer
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
+            inner = _multiply(_matrix(obj), outer)
+            pending.extend((pdfium_c.FPDFFormObj_GetObject(obj, i), inner)
+                           for i in reversed(range(pdfium_c.FPDFFormObj_CountObjects(obj))))
 
 
 def _edges(page, height: float) -> list[dict]:
     """Every level or plumb segment the page draws, as pdfplumber edges (top-down coordinates)."""
     subpaths: list[list[tuple[float, float]]] = []
-    budget = [MAX_SEGMENTS]
-    for i in range(pdfium_c.FPDFPage_CountObjects(page)):
-        _walk(pdfium_c.FPDFPage_GetObject(page, i), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), subpaths, budget)
+    budget = MAX_SEGMENTS
+    for obj, outer in page_objects(page, MAX_OBJECTS):
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_PATH:
+            budget -= max(pdfium_c.FPDFPath_CountSegments(obj), 0)
+            if budget < 0:
+                raise _Unsupported("too many path segments")
+            subpaths.extend(_points(obj, _multiply(_matrix(obj), outer)))
     edges = []
     for points in subpaths:
         for (x0, y0), (x1, y1) in zip(points, points[1:]):

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pypdfium2.raw as pdfium_c
 
+from ingest.readers.pdfium_tables import MAX_OBJECTS, page_objects
 from ingest.readers.textnorm import clean
 
 MIN_GRID_SEGMENTS = 12  # a 2x2 ruled grid draws at least 6 lines = 12 path segments
-MAX_OBJECTS = 100_000  # objects looked at per page (forms nest)
 
 
 @dataclass
@@ -37,18 +37,11 @@ def looks_ruled(page) -> bool:
     """Cheap test on a pypdfium2 page: does it draw enough path segments to hold a grid? (Paths
     inside forms count: some tools draw a whole page, tables and all, as one form.)"""
     segments = 0
-    pending = [pdfium_c.FPDFPage_GetObject(page, i) for i in range(pdfium_c.FPDFPage_CountObjects(page))]
-    seen = 0
-    while pending and seen < MAX_OBJECTS:
-        obj = pending.pop()
-        seen += 1
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+    for obj, _ in page_objects(page, MAX_OBJECTS):
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_PATH:
             segments += max(pdfium_c.FPDFPath_CountSegments(obj), 0)
             if segments >= MIN_GRID_SEGMENTS:
                 return True
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            pending.extend(pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj)))
     return False
 
 
