@@ -524,8 +524,10 @@ def test_regression_pdfplumber_failure_does_not_leak_the_file(work):
         warnings.simplefilter("always")
         with pytest.raises(Exception):
             find_tables(path, [1, 2, 3])
-        with pytest.raises(UnreadableDocument, match="corrupt or unreadable"):
-            read_document(path)
+        # the reader no longer asks pdfplumber about pages pdfium reads tables from, so the file
+        # pdfium opens is read (before, pdfminer's failure made it "corrupt or unreadable")
+        document = read_document(path)
+        assert document.pages >= 3 and document.blocks
         gc.collect()
     leaks = [w for w in caught if issubclass(w.category, ResourceWarning)]
     assert not leaks, leaks[0].message
